@@ -1,0 +1,3 @@
+"""wasmlite: a WebAssembly + WASI runtime in Python."""
+
+__version__ = "0.1.0"
