@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-import time
 
 from ..errors import ExitTrap, Trap, WasmError
 from .options import add_engine_argument
@@ -94,7 +93,7 @@ def _preopen(spec: str, read_only: bool) -> tuple[str, str, bool]:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..embed import run_command  # the embedding API does the work; this is the CLI face
+    from ..api.command import run_command  # the embedding API does the work; this is the CLI face
 
     opts = RunOptions(args)
     timing: dict[str, float] = {}
@@ -137,7 +136,3 @@ def _write_timing(timing: dict[str, float]) -> None:
     if path and timing:
         with open(path, "w", encoding="utf-8") as f:
             json.dump(timing, f)
-
-
-def now() -> float:
-    return time.perf_counter()
