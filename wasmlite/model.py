@@ -180,6 +180,9 @@ class Elem:
     mode: SegmentMode = SegmentMode.passive
     table: int = 0
     offset: Expr | None = None  # active segments only
+    # Binary flags (0-7) this segment was decoded from, so the encoder can reproduce the
+    # same form; None = let the encoder pick the canonical one.
+    encoding: int | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -188,6 +191,8 @@ class Data:
     mode: SegmentMode = SegmentMode.passive
     memory: int = 0
     offset: Expr | None = None  # active segments only
+    # Binary flags (0-2) this segment was decoded from; None = canonical choice.
+    encoding: int | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
