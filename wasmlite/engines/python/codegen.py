@@ -1,0 +1,861 @@
+"""Translate one wasm function into the source of one Python function.
+
+Structured control flow maps onto Python statements:
+
+* a `block`/`if` that some branch targets becomes `while True: ... break`, a targeted
+  `loop` becomes `while True: ... break` whose branches are `continue`; untargeted ones are
+  inlined (an `if` stays a Python `if`);
+* a branch out of several Python loops at once sets `_br` to the target's id and breaks;
+  after each loop that such a branch crosses, a check re-breaks or finishes the jump, so
+  the flag costs nothing on paths that do not take such branches;
+* a branch to the function's own label is a `return`.
+
+The operand stack lives in Python locals `s0, s1, ...` (slot = stack depth) and wasm
+locals in `l0, l1, ...`. Pure, non-trapping values are not stored at once: the compile-time
+stack keeps their expression text and folds it into the instruction that consumes it (so
+`local.get 0; i32.const 1; i32.add; local.set 0` is one line). A pending expression is
+written out to its slot before anything it reads changes, and at every control boundary.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ...model import F32, F64, FuncType, Module, ValType
+from ...opcodes import Op
+from .scalar import f32_from_bits, f64_from_bits
+from .templates import LOADS, STORES, TEMPLATES
+
+MAX_NEST = 24  # fold at most this many operations into one expression
+
+
+@dataclass
+class Entry:
+    """A compile-time operand-stack entry: Python expression text and the names it reads."""
+
+    expr: str
+    refs: frozenset[str] = frozenset()
+    cond: bool = False  # a bool standing for an i32 0/1
+    nest: int = 0
+
+
+@dataclass
+class Ctl:
+    kind: str  # "func", "block", "loop", "if"
+    base: int  # stack height below the construct's params
+    nparams: int
+    nresults: int
+    pyloop: bool  # wrapped in `while True:`
+    ident: int
+    indent: int  # indentation of the construct's body
+    body_start: int = 0  # index in lines where the current body began
+    escapes: set[int] = field(default_factory=set)  # targets of branches crossing this loop
+    unreachable: bool = False
+    has_else: bool = False
+
+    @property
+    def arity(self) -> int:
+        return self.nparams if self.kind == "loop" else self.nresults
+
+
+class ModuleInfo:
+    """What the generator needs to know about the module, computed once."""
+
+    def __init__(self, module: Module):
+        self.module = module
+        self.func_types: list[FuncType] = module.func_types()
+        self.global_types = module.global_types()
+        self.table_types = module.table_types()
+        self.consts: dict[tuple[str, int], str] = {}  # (kind, bits) -> namespace name
+        self.const_values: dict[str, object] = {}
+        self.helpers: set[str] = set()  # SIMD helper names the code uses
+
+    def float_literal(self, kind: ValType, bits: int) -> str:
+        x = f32_from_bits(bits) if kind == F32 else f64_from_bits(bits)
+        if math.isfinite(x):
+            r = repr(x)
+            return f"({r})" if r.startswith("-") else r
+        key = (kind.name, bits)
+        name = self.consts.get(key)
+        if name is None:
+            name = f"K{len(self.consts)}"
+            self.consts[key] = name
+            self.const_values[name] = x
+        return name
+
+    def block_type(self, imm: object) -> tuple[int, int]:
+        if imm is None:
+            return 0, 0
+        if isinstance(imm, ValType):
+            return 0, 1
+        t = self.module.types[imm]  # type: ignore[index]
+        return len(t.params), len(t.results)
+
+
+def _zero(t: ValType) -> str:
+    if t in (ValType.i32, ValType.i64, ValType.v128):
+        return "0"
+    if t in (F32, F64):
+        return "0.0"
+    return "None"
+
+
+def _targets(body: list) -> set[int]:
+    """Instruction indices of the block/loop/if constructs that some branch targets."""
+    stack: list[int] = [-1]
+    targeted: set[int] = set()
+    for i, ins in enumerate(body):
+        name = ins.op.name
+        if name in ("block", "loop", "if"):
+            stack.append(i)
+        elif name == "end":
+            stack.pop()
+        elif name in ("br", "br_if"):
+            targeted.add(stack[-1 - ins.imm])
+        elif name == "br_table":
+            labels, default = ins.imm
+            for label in (*labels, default):
+                targeted.add(stack[-1 - label])
+    targeted.discard(-1)
+    return targeted
+
+
+class FuncGen:
+    """Generates `def f<index>(l0, ...):` for one defined function."""
+
+    def __init__(self, info: ModuleInfo, index: int, poll: bool):
+        self.info = info
+        self.index = index
+        self.poll = poll
+        module = info.module
+        func = module.funcs[index - module.num_imported_funcs]
+        self.func = func
+        self.type = info.func_types[index]
+        self.local_types = list(self.type.params) + list(func.locals)
+        self.lines: list[str] = []
+        self.stack: list[Entry] = []
+        self.ctls: list[Ctl] = []
+        self.ids = 0
+        self.uses_memory = any(ins.op.is_memory_access or ins.op.name == "memory.grow" for ins in func.body)
+        self.uses_br = False
+        self.skip_depth = 0
+
+    # -- output ---------------------------------------------------------------------
+
+    def emit(self, text: str) -> None:
+        self.lines.append("    " * self.ctls[-1].indent + text)
+
+    def generate(self) -> str:
+        nparams = len(self.type.params)
+        body = self.func.body
+        self.targeted = _targets(body)
+        self.ctls.append(Ctl("func", 0, 0, len(self.type.results), False, 0, 1))
+        for i, ins in enumerate(body):
+            ctl = self.ctls[-1]
+            if ctl.unreachable:
+                self._skip(ins, i)
+                continue
+            self._instr(ins, i)
+            if not self.ctls:
+                break
+        params = ", ".join(f"l{i}" for i in range(nparams))
+        head = [f"def f{self.index}({params}):"]
+        for i, t in enumerate(self.local_types[nparams:], nparams):
+            head.append(f"    l{i} = {_zero(t)}")
+        if self.poll:
+            head.append(f"    TICK({1 + len(body) // 8})")
+        if self.uses_memory:
+            head.append("    mv = M0.cur")
+        if self.uses_br:
+            head.append("    _br = 0")
+        return "\n".join(head + self.lines) + "\n"
+
+    # -- unreachable code ----------------------------------------------------------------
+
+    def _skip(self, ins, i: int) -> None:  # type: ignore[no-untyped-def]
+        """Skip dead code up to the `else`/`end` of the current construct."""
+        name = ins.op.name
+        if name in ("block", "loop", "if"):
+            self.skip_depth += 1
+        elif name in ("end", "else"):
+            if not self.skip_depth:
+                self._instr(ins, i)
+            elif name == "end":
+                self.skip_depth -= 1
+
+    # -- the compile-time stack ----------------------------------------------------------
+
+    def push(self, expr: str, refs: frozenset[str] = frozenset(), cond: bool = False, nest: int = 0) -> None:
+        self.stack.append(Entry(expr, refs, cond, nest))
+        if nest > MAX_NEST:
+            self.materialize(len(self.stack) - 1)
+
+    def push_slot(self) -> str:
+        """Push an entry for a value the caller assigns to the new top slot now."""
+        d = len(self.stack)
+        name = f"s{d}"
+        self.flush_refs(name)
+        self.stack.append(Entry(name, frozenset((name,))))
+        return name
+
+    def pop(self) -> Entry:
+        return self.stack.pop()
+
+    @staticmethod
+    def value(e: Entry) -> str:
+        return f"(1 if {e.expr} else 0)" if e.cond else e.expr
+
+    def materialize(self, i: int) -> None:
+        e = self.stack[i]
+        name = f"s{i}"
+        if e.expr == name and not e.cond:
+            return
+        for j, other in enumerate(self.stack):
+            if j != i and name in other.refs:
+                self.materialize(j)
+        self.emit(f"{name} = {self.value(e)}")
+        self.stack[i] = Entry(name, frozenset((name,)))
+
+    def flush_refs(self, var: str) -> None:
+        """Write out every pending entry that reads `var`, before `var` changes."""
+        for j, e in enumerate(self.stack):
+            if var in e.refs:
+                self.materialize(j)
+
+    def materialize_all(self) -> None:
+        for i in range(len(self.stack)):
+            self.materialize(i)
+
+    def reset_stack(self, height: int) -> None:
+        del self.stack[height:]
+        while len(self.stack) < height:
+            n = f"s{len(self.stack)}"
+            self.stack.append(Entry(n, frozenset((n,))))
+        for i in range(height):
+            n = f"s{i}"
+            if self.stack[i].expr != n:
+                self.stack[i] = Entry(n, frozenset((n,)))
+
+    def operation(self, template: str, flags: str, nargs: int) -> None:
+        args = [self.pop() for _ in range(nargs)][::-1]
+        refs = frozenset().union(*(a.refs for a in args)) if args else frozenset()
+        nest = 1 + max((a.nest for a in args), default=0)
+        text = template.format(*(self.value(a) for a in args))
+        if "t" in flags:
+            name = self.push_slot()
+            self.emit(f"{name} = {text}")
+        else:
+            self.push(text, refs, "c" in flags, nest)
+
+    def simple(self, e: Entry) -> bool:
+        return e.expr.isidentifier() or e.expr.isdigit()
+
+    def address(self, offset: int) -> str:
+        """Pop an address operand; the effective-address expression (evaluated once)."""
+        a = self.pop()
+        expr = self.value(a)
+        if offset:
+            if not self.simple(a):
+                t = self.push_slot()
+                self.emit(f"{t} = {expr}")
+                self.pop()
+                expr = t
+            return f"{expr} + {offset}"
+        return expr
+
+    # -- control -------------------------------------------------------------------------
+
+    def new_ctl(self, kind: str, imm: object, i: int) -> Ctl:
+        nparams, nresults = self.info.block_type(imm)
+        self.ids += 1
+        outer = self.ctls[-1]
+        pyloop = i in self.targeted
+        ctl = Ctl(kind, len(self.stack) - nparams, nparams, nresults, pyloop, self.ids, outer.indent)
+        return ctl
+
+    def open(self, ctl: Ctl) -> None:
+        if ctl.pyloop:
+            self.emit("while True:")
+            ctl.indent += 1
+        self.ctls.append(ctl)
+        if ctl.pyloop and ctl.kind == "loop" and self.poll:
+            self.emit("TICK(1)")
+        ctl.body_start = len(self.lines)
+
+    def ensure_body(self, ctl: Ctl) -> None:
+        if len(self.lines) == ctl.body_start:
+            self.emit("pass")
+
+    def branch(self, depth: int) -> None:
+        """Emit the jump for `br depth` with the operands on the stack (not popped)."""
+        target = self.ctls[-1 - depth]
+        n = target.arity
+        vals = [self.value(e) for e in self.stack[len(self.stack) - n :]] if n else []
+        if target.kind == "func":
+            self.emit(self._return_stmt(vals))
+            return
+        slots = [f"s{target.base + k}" for k in range(n)]
+        pairs = [(s, v) for s, v in zip(slots, vals) if s != v]
+        if pairs:
+            self.emit(f"{', '.join(s for s, _ in pairs)} = {', '.join(v for _, v in pairs)}")
+        crossed = [c for c in self.ctls[len(self.ctls) - depth :] if c.pyloop]
+        if not crossed:
+            self.emit("continue" if target.kind == "loop" else "break")
+        else:
+            self.uses_br = True
+            crossed[-1].escapes.add(target.ident)
+            self.emit(f"_br = {target.ident}")
+            self.emit("break")
+
+    @staticmethod
+    def _return_stmt(vals: list[str]) -> str:
+        if not vals:
+            return "return"
+        if len(vals) == 1:
+            return f"return {vals[0]}"
+        return f"return ({', '.join(vals)})"
+
+    def close(self) -> None:
+        """The `end` of the innermost construct."""
+        ctl = self.ctls[-1]
+        if not ctl.unreachable and ctl.kind != "if":  # an `if` did it at the end of each arm
+            self.materialize_all()
+        if ctl.kind == "func":
+            if not ctl.unreachable:
+                vals = [self.value(e) for e in self.stack[len(self.stack) - ctl.nresults :]] if ctl.nresults else []
+                self.emit(self._return_stmt(vals))
+            self.ctls.pop()
+            return
+        self.ensure_body(ctl)
+        if ctl.pyloop:
+            self.emit("break")
+        self.ctls.pop()
+        outer = self.ctls[-1]
+        if ctl.escapes:
+            self._dispatch(ctl.escapes)
+        self.reset_stack(ctl.base + ctl.nresults)
+
+    def _dispatch(self, escapes: set[int]) -> None:
+        """After a loop that branches crossed: finish or continue their jumps."""
+        here = next((c for c in reversed(self.ctls) if c.pyloop), None)
+        self.emit("if _br:")
+        outer = self.ctls[-1]
+        outer.indent += 1
+        others = set(escapes)
+        if here is not None and here.ident in escapes:
+            others.discard(here.ident)
+            self.emit(f"if _br == {here.ident}:")
+            outer.indent += 1
+            self.emit("_br = 0")
+            self.emit("continue" if here.kind == "loop" else "break")
+            outer.indent -= 1
+        if others:
+            assert here is not None
+            here.escapes |= others
+            self.emit("break")
+        outer.indent -= 1
+
+    # -- instructions --------------------------------------------------------------------
+
+    def _instr(self, ins, i: int) -> None:  # type: ignore[no-untyped-def]
+        op: Op = ins.op
+        name = op.name
+        row = TEMPLATES.get(name)
+        if row is not None:
+            self.operation(row[0], row[1], len(op.params or ()))
+            return
+        handler = getattr(self, "op_" + name.replace(".", "_"), None)
+        if handler is None:
+            self.op_generic(ins)
+            return
+        handler(ins, i)
+
+    # control
+
+    def op_nop(self, ins, i):  # type: ignore[no-untyped-def]
+        pass
+
+    def op_unreachable(self, ins, i):  # type: ignore[no-untyped-def]
+        self.emit('raise Trap("unreachable")')
+        self.ctls[-1].unreachable = True
+
+    def op_block(self, ins, i):  # type: ignore[no-untyped-def]
+        self.materialize_all()
+        self.open(self.new_ctl("block", ins.imm, i))
+
+    def op_loop(self, ins, i):  # type: ignore[no-untyped-def]
+        self.materialize_all()
+        self.open(self.new_ctl("loop", ins.imm, i))
+
+    def op_if(self, ins, i):  # type: ignore[no-untyped-def]
+        cond = self.pop()
+        self.materialize_all()
+        ctl = self.new_ctl("if", ins.imm, i)
+        if ctl.pyloop:
+            self.emit("while True:")
+            ctl.indent += 1
+        self.ctls.append(ctl)
+        self.emit(f"if {cond.expr}:")
+        ctl.indent += 1
+        ctl.body_start = len(self.lines)
+
+    def op_else(self, ins, i):  # type: ignore[no-untyped-def]
+        ctl = self.ctls[-1]
+        if not ctl.unreachable:
+            self.materialize_all()
+        self.ensure_body(ctl)
+        ctl.indent -= 1
+        self.emit("else:")
+        ctl.indent += 1
+        ctl.body_start = len(self.lines)
+        ctl.has_else = True
+        ctl.else_unreachable = ctl.unreachable  # type: ignore[attr-defined]
+        ctl.unreachable = False
+        self.reset_stack(ctl.base + ctl.nparams)
+
+    def op_end(self, ins, i):  # type: ignore[no-untyped-def]
+        ctl = self.ctls[-1]
+        if ctl.kind == "if":
+            if not ctl.unreachable:
+                self.materialize_all()
+            self.ensure_body(ctl)
+            ctl.indent -= 1
+            then_dead = getattr(ctl, "else_unreachable", False) if ctl.has_else else False
+            if ctl.has_else:
+                ctl.unreachable = ctl.unreachable and then_dead
+            else:
+                ctl.unreachable = False
+            ctl.body_start = -1  # the `if` statement itself is the body
+        self.close()
+
+    def op_br(self, ins, i):  # type: ignore[no-untyped-def]
+        self.branch(ins.imm)
+        self.ctls[-1].unreachable = True
+
+    def op_br_if(self, ins, i):  # type: ignore[no-untyped-def]
+        cond = self.pop()
+        self.emit(f"if {cond.expr}:")
+        self.ctls[-1].indent += 1
+        self.branch(ins.imm)
+        self.ctls[-1].indent -= 1
+
+    def op_br_table(self, ins, i):  # type: ignore[no-untyped-def]
+        labels, default = ins.imm
+        idx = self.pop()
+        key = self.value(idx)
+        if not self.simple(idx):
+            self.emit(f"_k = {key}")
+            key = "_k"
+        groups: dict[int, list[int]] = {}
+        for n, label in enumerate(labels):
+            if label != default:
+                groups.setdefault(label, []).append(n)
+        ctl = self.ctls[-1]
+        first = True
+        for label, indices in groups.items():
+            test = f"{key} == {indices[0]}" if len(indices) == 1 else f"{key} in {_set_literal(indices)}"
+            self.emit(f"{'if' if first else 'elif'} {test}:")
+            first = False
+            ctl.indent += 1
+            self.branch(label)
+            ctl.indent -= 1
+        if not first:
+            self.emit("else:")
+            ctl.indent += 1
+        self.branch(default)
+        if not first:
+            ctl.indent -= 1
+        ctl.unreachable = True
+
+    def op_return(self, ins, i):  # type: ignore[no-untyped-def]
+        n = len(self.type.results)
+        vals = [self.value(e) for e in self.stack[len(self.stack) - n :]] if n else []
+        self.emit(self._return_stmt(vals))
+        self.ctls[-1].unreachable = True
+
+    def _call_args(self, n: int) -> str:
+        args = [self.pop() for _ in range(n)][::-1]
+        return ", ".join(self.value(a) for a in args)
+
+    def _call_results(self, call: str, ftype: FuncType) -> None:
+        n = len(ftype.results)
+        if n == 0:
+            self.emit(call)
+        else:
+            names = []
+            for _ in range(n):
+                names.append(self.push_slot())
+            self.emit(f"{', '.join(names)} = {call}" if n > 1 else f"{names[0]} = {call}")
+        if self.uses_memory:
+            self.emit("mv = M0.cur")
+
+    def op_call(self, ins, i):  # type: ignore[no-untyped-def]
+        ftype = self.info.func_types[ins.imm]
+        args = self._call_args(len(ftype.params))
+        self._call_results(f"f{ins.imm}({args})", ftype)
+
+    def op_call_indirect(self, ins, i):  # type: ignore[no-untyped-def]
+        type_index, table = ins.imm
+        ftype = self.info.module.types[type_index]
+        idx = self.pop()
+        args = self._call_args(len(ftype.params))
+        self._call_results(f"indirect(T{table}e, {self.value(idx)}, TY{type_index})({args})", ftype)
+
+    # parametric
+
+    def op_drop(self, ins, i):  # type: ignore[no-untyped-def]
+        self.pop()
+
+    def op_select(self, ins, i):  # type: ignore[no-untyped-def]
+        c = self.pop()
+        b = self.pop()
+        a = self.pop()
+        nest = 1 + max(a.nest, b.nest, c.nest)
+        self.push(f"({self.value(a)} if {c.expr} else {self.value(b)})", a.refs | b.refs | c.refs, False, nest)
+
+    # variables
+
+    def op_local_get(self, ins, i):  # type: ignore[no-untyped-def]
+        n = f"l{ins.imm}"
+        self.push(n, frozenset((n,)))
+
+    def op_local_set(self, ins, i):  # type: ignore[no-untyped-def]
+        v = self.pop()
+        n = f"l{ins.imm}"
+        self.flush_refs(n)
+        self.emit(f"{n} = {self.value(v)}")
+
+    def op_local_tee(self, ins, i):  # type: ignore[no-untyped-def]
+        v = self.pop()
+        n = f"l{ins.imm}"
+        self.flush_refs(n)
+        self.emit(f"{n} = {self.value(v)}")
+        self.push(n, frozenset((n,)))
+
+    def op_global_get(self, ins, i):  # type: ignore[no-untyped-def]
+        gt = self.info.global_types[ins.imm]
+        if not gt.mutable:
+            self.push(f"g{ins.imm}")
+            return
+        read = f"G{ins.imm}.value"
+        if gt.valtype == F32:
+            read = f"f32_from_bits({read})"
+        elif gt.valtype == F64:
+            read = f"f64_from_bits({read})"
+        name = self.push_slot()
+        self.emit(f"{name} = {read}")
+
+    def op_global_set(self, ins, i):  # type: ignore[no-untyped-def]
+        gt = self.info.global_types[ins.imm]
+        v = self.value(self.pop())
+        if gt.valtype == F32:
+            v = f"f32_to_bits({v})"
+        elif gt.valtype == F64:
+            v = f"f64_to_bits({v})"
+        self.emit(f"G{ins.imm}.value = {v}")
+
+    # constants
+
+    def op_i32_const(self, ins, i):  # type: ignore[no-untyped-def]
+        self.push(str(ins.imm & 0xFFFFFFFF))
+
+    def op_i64_const(self, ins, i):  # type: ignore[no-untyped-def]
+        self.push(str(ins.imm & 0xFFFFFFFFFFFFFFFF))
+
+    def op_f32_const(self, ins, i):  # type: ignore[no-untyped-def]
+        self.push(self.info.float_literal(F32, ins.imm))
+
+    def op_f64_const(self, ins, i):  # type: ignore[no-untyped-def]
+        self.push(self.info.float_literal(F64, ins.imm))
+
+    def op_v128_const(self, ins, i):  # type: ignore[no-untyped-def]
+        self.push(str(int.from_bytes(ins.imm, "little")))
+
+    # memory
+
+    def _load(self, ins, i):  # type: ignore[no-untyped-def]
+        self.uses_memory = True
+        ea = self.address(ins.imm[1])
+        name = self.push_slot()
+        self.emit(f"{name} = {LOADS[ins.op.name].format(ea)}")
+
+    def _store(self, ins, i):  # type: ignore[no-untyped-def]
+        self.uses_memory = True
+        v = self.pop()
+        ea = self.address(ins.imm[1])
+        self.emit(STORES[ins.op.name].format(ea, self.value(v)))
+
+    def op_memory_size(self, ins, i):  # type: ignore[no-untyped-def]
+        name = self.push_slot()
+        self.emit(f"{name} = M0.pages")
+
+    def op_memory_grow(self, ins, i):  # type: ignore[no-untyped-def]
+        n = self.value(self.pop())
+        name = self.push_slot()
+        self.emit(f"{name} = M0.grow({n}) & 0xFFFFFFFF")
+        self.emit("mv = M0.cur")
+        self.uses_memory = True
+
+    def op_memory_fill(self, ins, i):  # type: ignore[no-untyped-def]
+        n, v, d = self.value(self.pop()), self.value(self.pop()), self.value(self.pop())
+        self.emit(f"M0.fill({d}, {v}, {n})")
+
+    def op_memory_copy(self, ins, i):  # type: ignore[no-untyped-def]
+        n, s, d = self.value(self.pop()), self.value(self.pop()), self.value(self.pop())
+        self.emit(f"M0.copy_within({d}, {s}, {n})")
+
+    def op_memory_init(self, ins, i):  # type: ignore[no-untyped-def]
+        n, s, d = self.value(self.pop()), self.value(self.pop()), self.value(self.pop())
+        self.emit(f"memory_init(M0, DATAS, {ins.imm[0]}, {d}, {s}, {n})")
+
+    def op_data_drop(self, ins, i):  # type: ignore[no-untyped-def]
+        self.emit(f"DATAS[{ins.imm}] = b''")
+
+    # references and tables
+
+    def op_ref_null(self, ins, i):  # type: ignore[no-untyped-def]
+        self.push("None")
+
+    def op_ref_is_null(self, ins, i):  # type: ignore[no-untyped-def]
+        self.operation("({0} is None)", "c", 1)
+
+    def op_ref_func(self, ins, i):  # type: ignore[no-untyped-def]
+        name = self.push_slot()
+        self.emit(f"{name} = FUNCS[{ins.imm}]")
+
+    def op_table_get(self, ins, i):  # type: ignore[no-untyped-def]
+        idx = self.value(self.pop())
+        name = self.push_slot()
+        self.emit(f"{name} = T{ins.imm}.get({idx})")
+
+    def op_table_set(self, ins, i):  # type: ignore[no-untyped-def]
+        v, idx = self.value(self.pop()), self.value(self.pop())
+        self.emit(f"T{ins.imm}.set({idx}, {v})")
+
+    def op_table_size(self, ins, i):  # type: ignore[no-untyped-def]
+        name = self.push_slot()
+        self.emit(f"{name} = len(T{ins.imm}e)")
+
+    def op_table_grow(self, ins, i):  # type: ignore[no-untyped-def]
+        n, v = self.value(self.pop()), self.value(self.pop())
+        name = self.push_slot()
+        self.emit(f"{name} = T{ins.imm}.grow({n}, {v}) & 0xFFFFFFFF")
+
+    def op_table_fill(self, ins, i):  # type: ignore[no-untyped-def]
+        n, v, d = self.value(self.pop()), self.value(self.pop()), self.value(self.pop())
+        self.emit(f"table_fill(T{ins.imm}, {d}, {v}, {n})")
+
+    def op_table_copy(self, ins, i):  # type: ignore[no-untyped-def]
+        dst, src = ins.imm
+        n, s, d = self.value(self.pop()), self.value(self.pop()), self.value(self.pop())
+        self.emit(f"table_copy(T{dst}, T{src}, {d}, {s}, {n})")
+
+    def op_table_init(self, ins, i):  # type: ignore[no-untyped-def]
+        elem, table = ins.imm
+        n, s, d = self.value(self.pop()), self.value(self.pop()), self.value(self.pop())
+        self.emit(f"table_init(T{table}, ELEMS, {elem}, {d}, {s}, {n})")
+
+    def op_elem_drop(self, ins, i):  # type: ignore[no-untyped-def]
+        self.emit(f"ELEMS[{ins.imm}] = []")
+
+    # SIMD and everything else: a call to a helper named after the instruction
+
+    def op_generic(self, ins) -> None:  # type: ignore[no-untyped-def]
+        op: Op = ins.op
+        name = op.name
+        if op.is_memory_access:
+            if name in LOADS:
+                self._load(ins, 0)
+                return
+            if name in STORES:
+                self._store(ins, 0)
+                return
+            self._simd_memory(ins)
+            return
+        nargs = len(op.params or ())
+        fn = "SIMD_" + name.replace(".", "_")
+        extra = ""
+        if op.imm == "lane":
+            extra = f", {ins.imm}"
+        elif op.imm == "shuffle":
+            extra = f", {tuple(ins.imm)!r}"
+        args = [self.pop() for _ in range(nargs)][::-1]
+        text = f"{fn}({', '.join(self.value(a) for a in args)}{extra})"
+        if op.results:
+            name_ = self.push_slot()
+            self.emit(f"{name_} = {text}")
+        else:
+            self.emit(text)
+        self.info.helpers.add(fn)
+
+    def _simd_memory(self, ins) -> None:  # type: ignore[no-untyped-def]
+        op: Op = ins.op
+        self.uses_memory = True
+        fn = "SIMDMEM_" + op.name.replace(".", "_")
+        if op.imm == "memarg_lane":
+            _, offset, lane = ins.imm
+            v = self.value(self.pop())
+            ea = self.address(offset)
+            text = f"{fn}(mv, {ea}, {v}, {lane})"
+        else:
+            ea = self.address(ins.imm[1])
+            text = f"{fn}(mv, {ea})"
+        if op.results:
+            name = self.push_slot()
+            self.emit(f"{name} = {text}")
+        else:
+            self.emit(text)
+        self.info.helpers.add(fn)
+
+
+def _set_literal(values: list[int]) -> str:
+    return "{" + ", ".join(map(str, values)) + "}"
+
+
+class FlatGen(FuncGen):
+    """The fallback for functions nested deeper than Python allows (20 loops, 100 indents).
+
+    Control flow becomes a state machine: `while True:` around a binary decision tree on
+    `_pc`, one state per branch target (a block's end, a loop's start, an `else`), and a
+    branch is `_pc = state; continue`. Slower than the structured form, but flat.
+    """
+
+    def __init__(self, info: ModuleInfo, index: int, poll: bool):
+        super().__init__(info, index, poll)
+        self.states: list[list[str]] = [[]]
+        self.cur = 0
+        self.state_ids = 1
+
+    def emit(self, text: str) -> None:
+        self.states[self.cur].append("    " * self.ctls[-1].indent + text)
+
+    def new_state(self) -> int:
+        self.states.append([])
+        self.state_ids += 1
+        return len(self.states) - 1
+
+    def goto(self, state: int) -> None:
+        self.emit(f"_pc = {state}")
+        self.emit("continue")
+
+    def begin(self, state: int, fallthrough: bool) -> None:
+        """Start emitting `state`, jumping to it from the current one if that falls through."""
+        if fallthrough:
+            self.goto(state)
+        self.cur = state
+
+    def generate(self) -> str:
+        nparams = len(self.type.params)
+        body = self.func.body
+        self.targeted = _targets(body)
+        self.ctls.append(Ctl("func", 0, 0, len(self.type.results), False, 0, 0))
+        for i, ins in enumerate(body):
+            if self.ctls[-1].unreachable:
+                self._skip(ins, i)
+                continue
+            self._instr(ins, i)
+            if not self.ctls:
+                break
+        params = ", ".join(f"l{i}" for i in range(nparams))
+        head = [f"def f{self.index}({params}):"]
+        for i, t in enumerate(self.local_types[nparams:], nparams):
+            head.append(f"    l{i} = {_zero(t)}")
+        if self.poll:
+            head.append(f"    TICK({1 + len(body) // 8})")
+        if self.uses_memory:
+            head.append("    mv = M0.cur")
+        head.append("    _pc = 0")
+        head.append("    while True:")
+        tree: list[str] = []
+        self._tree(0, len(self.states), 2, tree)
+        return "\n".join(head + tree) + "\n"
+
+    def _tree(self, lo: int, hi: int, depth: int, out: list[str]) -> None:
+        pad = "    " * depth
+        if hi - lo == 1:
+            lines = self.states[lo] or ["pass"]
+            out.extend(pad + line for line in lines)
+            return
+        mid = (lo + hi) // 2
+        out.append(f"{pad}if _pc < {mid}:")
+        self._tree(lo, mid, depth + 1, out)
+        out.append(f"{pad}else:")
+        self._tree(mid, hi, depth + 1, out)
+
+    def open(self, ctl: Ctl) -> None:
+        ctl.indent = 0
+        self.ctls.append(ctl)
+
+    def op_block(self, ins, i):  # type: ignore[no-untyped-def]
+        self.materialize_all()
+        ctl = self.new_ctl("block", ins.imm, i)
+        ctl.end_state = self.new_state() if ctl.pyloop else -1  # type: ignore[attr-defined]
+        self.open(ctl)
+
+    def op_loop(self, ins, i):  # type: ignore[no-untyped-def]
+        self.materialize_all()
+        ctl = self.new_ctl("loop", ins.imm, i)
+        self.open(ctl)
+        if ctl.pyloop:
+            start = self.new_state()
+            ctl.start_state = start  # type: ignore[attr-defined]
+            self.begin(start, True)
+            if self.poll:
+                self.emit("TICK(1)")
+
+    def op_if(self, ins, i):  # type: ignore[no-untyped-def]
+        cond = self.pop()
+        self.materialize_all()
+        ctl = self.new_ctl("if", ins.imm, i)
+        ctl.else_state = self.new_state()  # type: ignore[attr-defined]
+        ctl.end_state = self.new_state()  # type: ignore[attr-defined]
+        self.open(ctl)
+        self.emit(f"if not {cond.expr}:")
+        ctl.indent += 1
+        self.goto(ctl.else_state)  # type: ignore[attr-defined]
+        ctl.indent -= 1
+
+    def op_else(self, ins, i):  # type: ignore[no-untyped-def]
+        ctl = self.ctls[-1]
+        if not ctl.unreachable:
+            self.materialize_all()
+            self.goto(ctl.end_state)  # type: ignore[attr-defined]
+        self.cur = ctl.else_state  # type: ignore[attr-defined]
+        ctl.has_else = True
+        ctl.unreachable = False
+        self.reset_stack(ctl.base + ctl.nparams)
+
+    def op_end(self, ins, i):  # type: ignore[no-untyped-def]
+        ctl = self.ctls[-1]
+        if ctl.kind == "func":
+            self.close()
+            return
+        reachable = not ctl.unreachable
+        if reachable:
+            self.materialize_all()
+        if ctl.kind == "if":
+            if reachable:
+                self.goto(ctl.end_state)  # type: ignore[attr-defined]
+            if not ctl.has_else:
+                self.cur = ctl.else_state  # type: ignore[attr-defined]
+                self.goto(ctl.end_state)  # type: ignore[attr-defined]
+            self.cur = ctl.end_state  # type: ignore[attr-defined]
+        elif ctl.kind == "block" and ctl.pyloop:
+            self.begin(ctl.end_state, reachable)  # type: ignore[attr-defined]
+        self.ctls.pop()
+        self.reset_stack(ctl.base + ctl.nresults)
+
+    def branch(self, depth: int) -> None:
+        target = self.ctls[-1 - depth]
+        n = target.arity
+        vals = [self.value(e) for e in self.stack[len(self.stack) - n :]] if n else []
+        if target.kind == "func":
+            self.emit(self._return_stmt(vals))
+            return
+        slots = [f"s{target.base + k}" for k in range(n)]
+        pairs = [(s, v) for s, v in zip(slots, vals) if s != v]
+        if pairs:
+            self.emit(f"{', '.join(s for s, _ in pairs)} = {', '.join(v for _, v in pairs)}")
+        state = target.start_state if target.kind == "loop" else target.end_state  # type: ignore[attr-defined]
+        self.goto(state)

@@ -1,0 +1,100 @@
+"""Function instances of the Python engine and the host -> wasm boundary.
+
+Calls between wasm functions are plain Python calls with internal values; only `call`
+(the host entering wasm) converts values and turns what escaped into wasm errors:
+`struct.error`/`IndexError` from a load or store past the end of memory become
+`Trap("out of bounds memory access")`, `RecursionError` becomes `Exhaustion`. The
+backtrace is read off the Python traceback: each generated function's code object is
+named `f<index>` and its globals are the instance's namespace.
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Any
+
+from ...errors import Exhaustion, Frame, Trap
+from ...model import FuncType
+from ...runtime.objects import FuncInstance, RawValue
+from .support import MEMORY_OOB, from_raw_converter, to_raw_converter
+
+RECURSION_LIMIT = 100_000  # Python frames; wasm calls deeper than this exhaust the stack
+MAX_FRAMES = 100  # frames kept in a backtrace (innermost first)
+GENERATED_FILE = "<wasm>"
+
+
+class PyFunc(FuncInstance):
+    """A wasm function compiled by the Python engine; `pyfn` is bound by `link`."""
+
+    def __init__(self, type: FuncType, instance: Any, index: int):
+        self.type = type
+        self.instance = instance
+        self.index = index
+        self.name = instance.func_name(index)
+        self.pyfn = None
+        self._args_in = from_raw_converter(type.params)
+        self._results_out = to_raw_converter(type.results)
+        self._nresults = len(type.results)
+
+    def call(self, args: Sequence[RawValue]) -> list[RawValue]:
+        fn = self.pyfn
+        if fn is None:
+            raise Trap("function called before its instance was linked")
+        if self._args_in is not None:
+            args = self._args_in(args)
+        old_limit = sys.getrecursionlimit()
+        if old_limit < RECURSION_LIMIT:
+            sys.setrecursionlimit(RECURSION_LIMIT)
+        try:
+            result = fn(*args)
+        except Trap as e:
+            e.frames = backtrace(e.__traceback__) or e.frames
+            raise
+        except (struct.error, IndexError) as e:
+            raise _with_frames(Trap(MEMORY_OOB), e.__traceback__) from None
+        except RecursionError as e:
+            raise _with_frames(Exhaustion(), e.__traceback__) from None
+        finally:
+            if old_limit < RECURSION_LIMIT:
+                sys.setrecursionlimit(old_limit)
+        n = self._nresults
+        if n == 0:
+            return []
+        results = [result] if n == 1 else list(result)
+        if self._results_out is not None:
+            results = self._results_out(results)
+        return results
+
+    def __repr__(self) -> str:
+        return f"<wasm function {self.name or self.index} {self.type}>"
+
+
+def _with_frames(trap: Trap, tb: TracebackType | None) -> Trap:
+    trap.frames = backtrace(tb)
+    return trap.with_traceback(tb)
+
+
+def backtrace(tb: TracebackType | None) -> list[Frame]:
+    """The wasm frames of a traceback, innermost first."""
+    frames: list[Frame] = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename == GENERATED_FILE:
+            frames.append(_frame(tb))
+        tb = tb.tb_next
+    frames.reverse()
+    if len(frames) > MAX_FRAMES:
+        frames = frames[:MAX_FRAMES]
+    return frames
+
+
+def _frame(tb: TracebackType) -> Frame:
+    f = tb.tb_frame
+    index = int(f.f_code.co_name[1:])
+    instance = f.f_globals.get("INSTANCE")
+    if instance is None:
+        return Frame(None, index, None)
+    return Frame(instance.name, index, instance.func_name(index))
