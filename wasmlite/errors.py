@@ -85,6 +85,16 @@ class Trap(WasmError):
     def backtrace(self) -> str:
         return "\n".join(f"  {i}: {f}" for i, f in enumerate(self.frames))
 
+    @property
+    def trap_code(self) -> str | None:
+        """wasmtime's name for the kind of trap (e.g. "unreachable"), or None when unknown."""
+        if isinstance(self, Exhaustion):
+            return "stack_overflow"
+        for prefix, code in TRAP_CODES:
+            if self.message.startswith(prefix):
+                return code
+        return None
+
     def __str__(self) -> str:
         if not self.frames:
             return self.message
@@ -100,6 +110,24 @@ class Exhaustion(Trap):
 
 class Interrupted(Trap):
     """Execution stopped by fuel exhaustion, a deadline or an interrupt request."""
+
+
+# Spec trap message prefix -> trap code, as wasmtime's TrapCode names them (lower case).
+TRAP_CODES: tuple[tuple[str, str], ...] = (
+    ("unreachable", "unreachable"),
+    ("out of bounds memory access", "memory_out_of_bounds"),
+    ("out of bounds table access", "table_out_of_bounds"),
+    ("undefined element", "table_out_of_bounds"),
+    ("uninitialized element", "indirect_call_to_null"),
+    ("indirect call type mismatch", "bad_signature"),
+    ("integer overflow", "integer_overflow"),
+    ("integer divide by zero", "integer_division_by_zero"),
+    ("invalid conversion to integer", "bad_conversion_to_integer"),
+    ("call stack exhausted", "stack_overflow"),
+    ("all fuel consumed", "out_of_fuel"),
+    ("deadline exceeded", "interrupt"),
+    ("interrupted", "interrupt"),
+)
 
 
 class ExitTrap(WasmError):

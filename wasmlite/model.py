@@ -75,6 +75,13 @@ class FuncType:
     params: tuple[ValType, ...] = ()
     results: tuple[ValType, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Accept any sequences (the embedding API's users pass lists) but stay hashable.
+        if type(self.params) is not tuple:
+            object.__setattr__(self, "params", tuple(self.params))
+        if type(self.results) is not tuple:
+            object.__setattr__(self, "results", tuple(self.results))
+
     def __str__(self) -> str:
         p = " ".join(map(str, self.params))
         r = " ".join(map(str, self.results))
@@ -210,6 +217,15 @@ class Names:
     module: str | None = None
     funcs: dict[int, str] = field(default_factory=dict)
     locals: dict[int, dict[int, str]] = field(default_factory=dict)
+    # Names of the extended name subsections (types, tables, memories, globals, element and
+    # data segments): filled by the text parser for `wat2wasm --debug-names`; the binary
+    # decoder and encoder leave them alone (hence not part of equality).
+    types: dict[int, str] = field(default_factory=dict, compare=False)
+    tables: dict[int, str] = field(default_factory=dict, compare=False)
+    memories: dict[int, str] = field(default_factory=dict, compare=False)
+    globals: dict[int, str] = field(default_factory=dict, compare=False)
+    elems: dict[int, str] = field(default_factory=dict, compare=False)
+    datas: dict[int, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass

@@ -46,7 +46,9 @@ def encode_module(module: Module, *, names: bool = True) -> bytes:
     bodies = {sid: _SECTIONS[sid](m) for sid in SECTION_ORDER}
     customs = [c for c in m.customs if names or c.name != "name"]
     if names and m.names is not None:
-        customs = [_updated_names(c, m.names) if c.name == "name" else c for c in customs]
+        # Only the section the names came from is rewritten; other copies stay as they are.
+        target = _names_source(customs)
+        customs = [_updated_names(c, m.names) if i == target else c for i, c in enumerate(customs)]
         if not any(c.name == "name" for c in customs):
             present = [sid for sid in SECTION_ORDER if bodies[sid] is not None]
             after = present[-1] if present else 0
@@ -62,6 +64,15 @@ def encode_module(module: Module, *, names: bool = True) -> bytes:
             _section(out, sid, body)
         _customs_after(out, customs, sid)
     return bytes(out)
+
+
+def _names_source(customs: list[CustomSection]) -> int | None:
+    """Index of the `name` section the decoder took `names` from: the last well-formed one."""
+    found = None
+    for i, c in enumerate(customs):
+        if c.name == "name" and (found is None or decode_names(c.data) is not None):
+            found = i
+    return found
 
 
 def _updated_names(c: CustomSection, names: Names) -> CustomSection:

@@ -16,8 +16,9 @@ def add_arguments(name: str, p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from ..runtime.threads import run_with_big_stack
     from ..script.results import FileSummary, skip_reasons, totals_line, write_json
-    from ..script.runner import run_script_file, run_with_big_stack
+    from ..script.runner import run_script_file
     from .options import engine_name
 
     engine = engine_name(args)

@@ -70,6 +70,9 @@ class MemoryInstance:
             self.address = _reserve(self._reserved)
         self._finalizer = weakref.finalize(self, _libc.munmap, self.address, max(self._reserved, 1))
         self._view = self._make_view()
+        # A view of exactly the current size: the Python engine's loads and stores index it
+        # with struct, whose own bounds check is then the wasm bounds check. Replaced on grow.
+        self.cur = self._view[: self.size]
 
     def _make_view(self) -> memoryview:
         if self._reserved == 0:
@@ -91,6 +94,7 @@ class MemoryInstance:
             if not self._move_to(new * PAGE_SIZE):
                 return -1
         self.pages = new
+        self.cur = self._view[: self.size]
         return old
 
     def _move_to(self, nbytes: int) -> bool:

@@ -37,6 +37,9 @@ class FuncInstance:
 
     type: FuncType
     name: str | None = None
+    # The Python engine's internal-convention callable for this function (its own code,
+    # or a cached adapter around `call` for functions of other engines and the host).
+    pyfn: Callable[..., Any] | None = None
 
     def call(self, args: Sequence[RawValue]) -> list[RawValue]:
         raise NotImplementedError

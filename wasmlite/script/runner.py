@@ -7,8 +7,6 @@ execution is reported as skipped, never as passed.
 
 from __future__ import annotations
 
-import sys
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +21,7 @@ from ..errors import (
     WasmError,
 )
 from ..model import Module
+from ..runtime.threads import run_with_big_stack  # noqa: F401  (re-exported: callers know it from here)
 from ..text import script as wast
 from .results import FAILED, PASSED, SKIPPED, CommandResult
 from .values import describe, matches, to_raw
@@ -247,34 +246,3 @@ def run_script_file(path: str, engine_name: str | None) -> list[CommandResult]:
     except WasmError as e:
         return [CommandResult(path, getattr(e, "line", 0) or 0, "script", FAILED, f"script does not parse: {e}")]
     return ScriptRunner(path, engine_name).run(commands)
-
-
-def run_with_big_stack(fn: Callable[[], Any], stack_mb: int = 512) -> Any:
-    """Run `fn` in a thread with a large native stack and a high recursion limit.
-
-    Deep wasm recursion in the Python engine turns into deep Python recursion; a big stack
-    lets it reach the engine's own exhaustion check instead of the interpreter's guard.
-    """
-    result: list[Any] = []
-    error: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            result.append(fn())
-        except BaseException as e:  # re-raised in the caller's thread
-            error.append(e)
-
-    old_size = threading.stack_size()
-    old_limit = sys.getrecursionlimit()
-    threading.stack_size(stack_mb * 1024 * 1024)
-    sys.setrecursionlimit(max(old_limit, 100_000))
-    try:
-        t = threading.Thread(target=target, name="wasmlite-wast")
-        t.start()
-        t.join()
-    finally:
-        threading.stack_size(old_size)
-        sys.setrecursionlimit(old_limit)
-    if error:
-        raise error[0]
-    return result[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import TYPE_CHECKING
 
 from .. import opcodes
@@ -24,6 +25,18 @@ _V128_SHAPES = {
     "f64x2": (2, "f", 64),
 }
 
+_Rule = Generator["_Rule", None, None]
+
+
+def _drive(rule: _Rule) -> None:
+    """Run a rule whose sub-rules are yielded generators, depth-first, without recursion."""
+    stack = [rule]
+    while stack:
+        try:
+            stack.append(next(stack[-1]))
+        except StopIteration:
+            stack.pop()
+
 
 class InstrParser:
     """Instructions of one function body or constant expression."""
@@ -34,23 +47,39 @@ class InstrParser:
         self.locals = locals_
         self.labels: list[str | None] = []
 
+    # Nesting depth is unbounded in valid text (10^5 nested blocks parse fine elsewhere), so
+    # the three recursive rules are generators that `yield` a sub-rule instead of calling
+    # it, and `_drive` runs them on an explicit stack rather than Python's.
+
     def instrs(self, out: list[Instr]) -> None:
         """Instructions up to a `)` or a structured `end`/`else`, which are not consumed."""
+        _drive(self._instrs(out))
+
+    def folded(self, out: list[Instr]) -> None:
+        _drive(self._folded(out))
+
+    def plain(self, out: list[Instr]) -> None:
+        _drive(self._plain(out))
+
+    def _instrs(self, out: list[Instr]) -> _Rule:
         ts = self.ts
         while True:
             t = ts.peek()
             if t[0] == "(":
-                self.folded(out)
+                yield self._folded(out)
             elif t[0] == "atom":
                 if t[1] in ("end", "else"):
                     return
-                self.plain(out)
+                if t[1] in ("block", "loop", "if"):
+                    yield self._plain(out)
+                else:
+                    out.append(self.operator())
             elif t[0] == ")" or t[0] == "eof":
                 return
             else:
                 raise ts.unexpected(t)
 
-    def folded(self, out: list[Instr]) -> None:
+    def _folded(self, out: list[Instr]) -> _Rule:
         ts = self.ts
         ts.lp()
         t = ts.peek()
@@ -64,7 +93,7 @@ class InstrParser:
             bt = self.blocktype()
             out.append(Instr(op, bt))
             self.labels.append(label)
-            self.instrs(out)
+            yield self._instrs(out)
             self.labels.pop()
             ts.rp()
             out.append(_END)
@@ -74,16 +103,16 @@ class InstrParser:
             label = ts.opt_id()
             bt = self.blocktype()
             while ts.peek()[0] == "(" and not ts.is_lp("then"):
-                self.folded(out)
+                yield self._folded(out)
             out.append(Instr(opcodes.IF, bt))
             self.labels.append(label)
             ts.lp("then")
-            self.instrs(out)
+            yield self._instrs(out)
             ts.rp()
             if ts.is_lp("else"):
                 ts.lp("else")
                 out.append(Instr(opcodes.ELSE))
-                self.instrs(out)
+                yield self._instrs(out)
                 ts.rp()
             self.labels.pop()
             ts.rp()
@@ -91,11 +120,11 @@ class InstrParser:
             return
         instr = self.operator()
         while ts.peek()[0] == "(":
-            self.folded(out)
+            yield self._folded(out)
         ts.rp()
         out.append(instr)
 
-    def plain(self, out: list[Instr]) -> None:
+    def _plain(self, out: list[Instr]) -> _Rule:
         ts = self.ts
         t = ts.peek()
         word = t[1]
@@ -105,12 +134,12 @@ class InstrParser:
             bt = self.blocktype()
             out.append(Instr(_OP[word], bt))
             self.labels.append(label)
-            self.instrs(out)
+            yield self._instrs(out)
             if word == "if" and ts.peek()[1] == "else" and ts.peek()[0] == "atom":
                 ts.next()
                 self._end_label(label)
                 out.append(Instr(opcodes.ELSE))
-                self.instrs(out)
+                yield self._instrs(out)
             t = ts.peek()
             if t[0] != "atom" or t[1] != "end":
                 raise ts.unexpected(t)
@@ -133,6 +162,10 @@ class InstrParser:
         mp = self.mp
         if ts.is_lp("type"):
             index, _ = mp.typeuse(allow_names=False)
+            ftype = mp.m.types[index] if index < len(mp.m.types) else None
+            # A type use with the shape of a short block type is encoded short, as wabt does.
+            if ftype is not None and not ftype.params and len(ftype.results) <= 1:
+                return ftype.results[0] if ftype.results else None
             return index
         start = ts.peek()
         params, _ = mp.params(allow_names=False)
@@ -250,6 +283,8 @@ class InstrParser:
             value = parse_uint(t[1][6:])
             if value is None:
                 raise ts.error("unknown operator " + t[1], t)
+            if value > U32_MAX:
+                raise ts.error("i32 constant out of range", t)
             if value == 0 or value & (value - 1):
                 raise ts.error("alignment must be a power of two", t)
             align = value.bit_length() - 1
@@ -276,6 +311,8 @@ class InstrParser:
                 raise ts.error("unknown label", t)
             value = parse_uint(t[1])
             if value is not None:
+                if value > U32_MAX:  # as in `index()`: unencodable otherwise
+                    raise ts.error("i32 constant out of range", t)
                 return value
         raise ts.unexpected(t)
 
@@ -326,6 +363,8 @@ class InstrParser:
                 return index
             value = parse_uint(t[1])
             if value is not None:
+                if value > U32_MAX:
+                    raise ts.error("i32 constant out of range", t)
                 return value
         raise ts.unexpected(t)
 
@@ -354,7 +393,8 @@ class InstrParser:
     def _two_indices(self) -> bool:
         ts = self.ts
         a, b = ts.peek(), ts.peek(1)
-        return a[0] == "atom" and b[0] == "atom" and _is_index(b[1])
+        # Both must be indices: `memory.copy local.get 1` has no immediates.
+        return a[0] == "atom" and b[0] == "atom" and _is_index(a[1]) and _is_index(b[1])
 
     def _imm_memory_copy(self, op: object) -> tuple[int, int]:
         if self._two_indices():

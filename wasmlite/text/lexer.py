@@ -19,15 +19,17 @@ _IDCHARS = r"0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~"
 _TOKEN_RE = re.compile(
     rf"""
     (?P<ws>[ \t\n\r]+)
-  | (?P<line>;;[^\n]*)
+  | (?P<line>;;[^\n\r]*)
   | (?P<block>\(;)
   | (?P<lp>\()
   | (?P<rp>\))
-  | (?P<string>"(?:[^"\\]|\\.)*")
+  | (?P<string>"(?:[^"\\\x00-\x1f\x7f]|\\.)*")
   | (?P<atom>[{_IDCHARS}]+)
     """,
     re.VERBOSE | re.DOTALL,
 )
+# Strings may not hold raw control characters (the spec's `stringchar`); escape them.
+_CONTROL_IN_STRING_RE = re.compile(r'"(?:[^"\\\x00-\x1f\x7f]|\\.)*[\x00-\x1f\x7f]', re.DOTALL)
 _GLUED_RE = re.compile(rf'["{_IDCHARS}]')
 _BLOCK_PART_RE = re.compile(r"\(;|;\)")
 
@@ -54,6 +56,8 @@ class Lexer:
             m = match(src, pos)
             if m is None:
                 if src[pos] == '"':
+                    if _CONTROL_IN_STRING_RE.match(src, pos):
+                        raise self.error("illegal control character in string literal", pos)
                     raise self.error("unclosed string", pos)
                 raise self.error("unexpected token", pos)
             kind = m.lastgroup
@@ -61,6 +65,8 @@ class Lexer:
                 # Tokens must be separated; `"a"x` or `$l"a"` is one malformed token.
                 raise self.error("unknown operator", pos)
             if kind == "atom":
+                if m.group() == "$":  # an identifier needs at least one character
+                    raise self.error("unknown operator", pos)
                 append(("atom", m.group(), pos))
             elif kind == "lp":
                 if src.startswith("(@", pos):
@@ -109,6 +115,7 @@ class Lexer:
 
 _ESCAPES = {"t": 9, "n": 10, "r": 13, '"': 34, "'": 39, "\\": 92}
 _HEXDIGITS = frozenset("0123456789abcdefABCDEF")
+_HEXNUM_RE = re.compile(r"[0-9a-fA-F](?:_?[0-9a-fA-F])*\Z")
 
 
 def string_bytes(quoted: str) -> bytes:
@@ -133,7 +140,8 @@ def string_bytes(quoted: str) -> bytes:
             i += 2
         elif e == "u":
             close = body.find("}", i)
-            if body[i + 2 : i + 3] != "{" or close < 0:
+            # int() alone would also take " 41", "+41", "0x41" and "_1".
+            if body[i + 2 : i + 3] != "{" or close < 0 or not _HEXNUM_RE.match(body, i + 3, close):
                 raise ValueError("illegal escape")
             code = int(body[i + 3 : close].replace("_", ""), 16)
             if code >= 0x110000 or 0xD800 <= code < 0xE000:

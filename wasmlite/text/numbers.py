@@ -54,7 +54,7 @@ def parse_uint(text: str) -> int | None:
 def _int_digits(m: re.Match[str]) -> int:
     if m.group(2) is not None:
         return int(m.group(2).replace("_", ""), 16)
-    return int(m.group(3).replace("_", ""), 10)
+    return _decimal_int(m.group(3).replace("_", ""))
 
 
 def parse_int(text: str, bits: int) -> int:
@@ -97,21 +97,65 @@ def parse_float(text: str, bits: int) -> int:
     if m:
         whole = m.group(2).replace("_", "")
         frac = (m.group(3) or "").replace("_", "")
-        exp = int((m.group(4) or "0").replace("_", ""))
+        exp = _exponent(m.group(4))
         num = int(whole + frac, 16)
         exp2 = exp - 4 * len(frac)
-        value = Fraction(num) * (Fraction(2) ** exp2) if num else Fraction(0)
+        value = _binary_value(num, exp2)
         return _round(m.group(1) == "-", value, fmt)
     m = _DECFLOAT_RE.match(text)
     if m:
         whole = m.group(2).replace("_", "")
         frac = (m.group(3) or "").replace("_", "")
-        exp = int((m.group(4) or "0").replace("_", ""))
-        num = int(whole + frac)
-        exp10 = exp - len(frac)
+        exp = _exponent(m.group(4))
+        num, exp10 = _decimal_significand(whole + frac, exp - len(frac))
         value = _decimal_value(num, exp10)
         return _round(m.group(1) == "-", value, fmt)
     raise ValueError(UNKNOWN)
+
+
+# Python's int() refuses decimal strings over 4300 digits; no literal needs that many.
+# 800 significant digits (plus a sticky digit) decide any f64 rounding exactly, and any
+# integer that long is out of range for every use.
+_MAX_DIGITS = 800
+
+
+def _decimal_int(digits: str) -> int:
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > _MAX_DIGITS:
+        return 10**_MAX_DIGITS
+    return int(digits)
+
+
+def _decimal_significand(digits: str, exp10: int) -> tuple[int, int]:
+    """`digits` x 10^exp10 as (int, exponent), cut to _MAX_DIGITS plus a sticky digit."""
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > _MAX_DIGITS:
+        sticky = "1" if digits[_MAX_DIGITS:].strip("0") else "0"
+        exp10 += len(digits) - _MAX_DIGITS - 1
+        digits = digits[:_MAX_DIGITS] + sticky
+    return int(digits), exp10
+
+
+def _exponent(text: str | None) -> int:
+    if text is None:
+        return 0
+    text = text.replace("_", "")
+    digits = text.lstrip("+-").lstrip("0")
+    if len(digits) > 30:  # overflows or underflows whatever the significand
+        return -(10**30) if text.startswith("-") else 10**30
+    return int(text)
+
+
+def _binary_value(num: int, exp2: int) -> Fraction:
+    if num == 0:
+        return Fraction(0)
+    # As for decimals: `0x1p999999999` must not build a 2^999999999 (seconds, gigabytes).
+    bits = num.bit_length()
+    if bits + exp2 > 2000:
+        return Fraction(2) ** 2000
+    if bits + exp2 < -2000:
+        return Fraction(0)
+    return Fraction(num) * Fraction(2) ** exp2
 
 
 def _decimal_value(num: int, exp10: int) -> Fraction:

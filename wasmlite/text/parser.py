@@ -101,9 +101,22 @@ class ModuleParser:
         ts.i = end
         if self.uses_data_index:
             self.m.data_count = len(self.m.datas)
-        if self.func_names or self.local_names:
-            self.m.names = Names(None, self.func_names, self.local_names)
+        extended = self._extended_names()
+        if self.func_names or self.local_names or any(extended.values()):
+            self.m.names = Names(None, self.func_names, self.local_names, **extended)
         return self.m
+
+    def _extended_names(self) -> dict[str, dict[int, str]]:
+        """`$id`s of the other index spaces, for the extended name subsections."""
+
+        def by_index(ids: dict[str, int]) -> dict[int, str]:
+            return {i: ident[1:] for ident, i in ids.items()}
+
+        spaces = (("tables", "table"), ("memories", "memory"), ("globals", "global"))
+        spaces += (("elems", "elem"), ("datas", "data"))
+        out = {attr: by_index(self.spaces[word].names) for attr, word in spaces}
+        out["types"] = by_index(self.type_names)
+        return out
 
     def _declare(self, fields: list[int]) -> None:
         ts = self.ts
@@ -212,7 +225,8 @@ class ModuleParser:
             index = self.m.num_imported_funcs
             if ident is not None:
                 self.func_names[index] = ident[1:]
-            desc: object = self.typeuse(allow_names=True)[0]
+            desc, param_names = self.typeuse(allow_names=True)
+            self._import_param_names(index, param_names)
         elif kind_word == "table":
             desc = self._tabletype()
         elif kind_word == "memory":
@@ -222,6 +236,12 @@ class ModuleParser:
         ts.rp()
         ts.rp()
         self.m.imports.append(Import(module, name, kind, desc))  # type: ignore[arg-type]
+
+    def _import_param_names(self, index: int, names: list[str | None]) -> None:
+        """Parameter names of an imported function, kept for the name section (as wabt)."""
+        named = {i: n[1:] for i, n in enumerate(names) if n is not None}
+        if named:
+            self.local_names[index] = named
 
     def _f_func(self, tok: Token) -> None:
         ts = self.ts
@@ -234,6 +254,7 @@ class ModuleParser:
         type_index, param_names = self.typeuse(allow_names=True)
         if imp is not None:
             ts.rp()
+            self._import_param_names(index, param_names)
             self.m.imports.append(Import(imp[0], imp[1], ExternKind.func, type_index))
             return
         locals_: dict[str, int] = {}
@@ -363,7 +384,8 @@ class ModuleParser:
             self.m.elems.append(Elem(reftype, inits, SegmentMode.declarative))
             return
         table = 0
-        if ts.is_lp("table"):
+        table_use = ts.is_lp("table")
+        if table_use:
             ts.lp("table")
             table = self.index("table")
             ts.rp()
@@ -378,6 +400,8 @@ class ModuleParser:
         t = ts.peek()
         if t[0] == "atom" and (t[1] == "func" or t[1] in _REFTYPES):
             reftype, inits = self._elem_list()
+        elif table_use:  # only the table-less form may omit `func`
+            raise ts.unexpected(t)
         else:
             reftype, inits = FUNCREF, self._func_index_items()
         ts.rp()

@@ -34,6 +34,7 @@ _KIND_WORD = {
     ExternKind.glob: "global",
 }
 _HEAP = {ValType.funcref: "func", ValType.externref: "extern"}
+_MAX_INDENT = 40
 
 
 def _usable_names(names: dict[int, str]) -> dict[int, str]:
@@ -54,7 +55,8 @@ class _Printer:
         self.lines: list[str] = []
 
     def emit(self, depth: int, text: str) -> None:
-        self.lines.append("  " * depth + text)
+        # Capped so that hostile nesting (10^5 blocks) gives output linear in its size.
+        self.lines.append("  " * min(depth, _MAX_INDENT) + text)
 
     def func_ref(self, index: int) -> str:
         return self.func_ids.get(index, str(index))
@@ -165,7 +167,10 @@ def _imm_text(op: opcodes.Op, imm: object, p: _Printer, local_ids: dict[int, str
         if isinstance(imm, ValType):
             return f"(result {imm.name})"
         return f"(type {imm})"
-    if kind in ("label", "global", "table", "type", "data", "elem", "memory", "lane"):
+    if kind == "memory":
+        # Wasm 2.0 text has no memory index (tools without multi-memory reject one).
+        return "" if imm == 0 else str(imm)
+    if kind in ("label", "global", "table", "type", "data", "elem", "lane"):
         return str(imm)
     if kind == "func":
         return p.func_ref(imm)  # type: ignore[arg-type]
@@ -198,10 +203,10 @@ def _imm_text(op: opcodes.Op, imm: object, p: _Printer, local_ids: dict[int, str
         return _HEAP[imm]  # type: ignore[index]
     if kind in ("memory_init", "table_init"):
         seg, where = imm  # type: ignore[misc]
-        return f"{where} {seg}"
+        return str(seg) if kind == "memory_init" and where == 0 else f"{where} {seg}"
     if kind in ("memory_copy", "table_copy"):
         dst, src = imm  # type: ignore[misc]
-        return f"{dst} {src}"
+        return "" if kind == "memory_copy" and dst == src == 0 else f"{dst} {src}"
     raise AssertionError(kind)
 
 
