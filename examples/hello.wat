@@ -1,0 +1,13 @@
+;; The smallest useful WASI command: print a greeting, exit with fd_write's errno.
+;; Run: wasmlite run examples/hello.wat
+(module
+  (import "wasi_snapshot_preview1" "fd_write"
+    (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "Hello from wasmlite!\n")
+  (func (export "_start")
+    ;; one iovec at 0: {buf = 16, len = 21}; bytes written go to 8
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 21))
+    (call $proc_exit (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
