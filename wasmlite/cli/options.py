@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 ENGINES = ("llvm", "python")
 
@@ -26,4 +27,8 @@ def engine_name(args: argparse.Namespace) -> str | None:
         return args.engine
     from ..engines import default_engine_name
 
-    return default_engine_name()
+    name = default_engine_name()
+    if name != "llvm":
+        print("wasmlite: the LLVM engine is unavailable (llvmlite does not import); "
+              "using the pure-Python engine", file=sys.stderr)
+    return name
