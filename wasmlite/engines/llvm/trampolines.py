@@ -1,0 +1,148 @@
+"""Per-signature glue between Python and native code, compiled once per process.
+
+* An *entry trampoline* `i32 tramp(ptr fn, ptr ctx, ptr buf)` sets up a jump buffer with
+  `llvm.eh.sjlj.setjmp`, calls `fn(ctx, args...)` with the arguments read from `buf`'s
+  16-byte slots, writes the results back to `buf` and returns 0, or returns the trap code
+  when native code traps (longjmps here).
+* A *host adapter* `R adapter(ptr handle, args...)` has the native wasm calling
+  convention and forwards the call to a non-native function instance through `wl_call`;
+  it is what an import slot or table entry points at when the callee is not native.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Sequence
+from typing import Any
+
+from ...model import ValType
+from .jit import compile_ir, link_object
+from .values import LLTYPE, SLOT, ret_type, sig_key
+
+TRAMPOLINE_PROTO = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
+
+RUNTIME_DECLS = """\
+@wl_rt = external global [4 x i64]
+declare i64 @wl_host(ptr, i32, i64, i64, i64, i64, i64)
+declare i32 @wl_call(i64, ptr)
+declare i32 @llvm.eh.sjlj.setjmp(ptr)
+declare void @llvm.eh.sjlj.longjmp(ptr) noreturn
+declare ptr @llvm.frameaddress.p0(i32)
+declare ptr @llvm.stacksave.p0()
+"""
+
+
+def _trampoline_ir(params: Sequence[ValType], results: Sequence[ValType]) -> str:
+    rt = ret_type(results)
+    loads, args = [], ["ptr %ctx"]
+    for i, t in enumerate(params):
+        ty = LLTYPE[t]
+        loads.append(f"  %ap{i} = getelementptr i8, ptr %buf, i64 {i * SLOT}")
+        loads.append(f"  %a{i} = load {ty}, ptr %ap{i}, align 8")
+        args.append(f"{ty} %a{i}")
+    call = f"call {rt} %fn({', '.join(args)})"
+    stores = []
+    if rt == "void":
+        stores.append(f"  {call}")
+    else:
+        stores.append(f"  %res = {call}")
+        for i, t in enumerate(results):
+            ty = LLTYPE[t]
+            value = "%res"
+            if len(results) > 1:
+                stores.append(f"  %r{i} = extractvalue {rt} %res, {i}")
+                value = f"%r{i}"
+            stores.append(f"  %rp{i} = getelementptr i8, ptr %buf, i64 {i * SLOT}")
+            stores.append(f"  store {ty} {value}, ptr %rp{i}, align 8")
+    body = "\n".join(loads + stores)
+    return f"""{RUNTIME_DECLS}
+define i32 @tramp(ptr %fn, ptr %ctx, ptr %buf) noinline {{
+entry:
+  %jb = alloca [5 x ptr], align 16
+  %prevslot = alloca ptr, align 8
+  %prev = load ptr, ptr @wl_rt
+  store volatile ptr %prev, ptr %prevslot
+  %fa = call ptr @llvm.frameaddress.p0(i32 0)
+  store ptr %fa, ptr %jb
+  %ss = call ptr @llvm.stacksave.p0()
+  %jbsp = getelementptr ptr, ptr %jb, i64 2
+  store ptr %ss, ptr %jbsp
+  %sj = call i32 @llvm.eh.sjlj.setjmp(ptr %jb)
+  %ok = icmp eq i32 %sj, 0
+  br i1 %ok, label %body, label %trapped
+body:
+  store ptr %jb, ptr @wl_rt
+{body}
+  %p1 = load volatile ptr, ptr %prevslot
+  store ptr %p1, ptr @wl_rt
+  ret i32 0
+trapped:
+  %p2 = load volatile ptr, ptr %prevslot
+  store ptr %p2, ptr @wl_rt
+  %cp = getelementptr i64, ptr @wl_rt, i64 2
+  %code = load i64, ptr %cp
+  store i64 0, ptr %cp
+  %c32 = trunc i64 %code to i32
+  ret i32 %c32
+}}
+"""
+
+
+def _adapter_ir(params: Sequence[ValType], results: Sequence[ValType]) -> str:
+    rt = ret_type(results)
+    nslots = max(len(params), len(results), 1)
+    plist = ", ".join(["ptr %h"] + [f"{LLTYPE[t]} %a{i}" for i, t in enumerate(params)])
+    lines = [f"  %buf = alloca [{nslots * SLOT} x i8], align 16"]
+    for i, t in enumerate(params):
+        lines.append(f"  %ap{i} = getelementptr i8, ptr %buf, i64 {i * SLOT}")
+        lines.append(f"  store {LLTYPE[t]} %a{i}, ptr %ap{i}, align 8")
+    lines += [
+        "  %hi = ptrtoint ptr %h to i64",
+        "  %st = call i32 @wl_call(i64 %hi, ptr %buf)",
+        "  %bad = icmp ne i32 %st, 0",
+        "  br i1 %bad, label %throw, label %ok",
+        "throw:",
+        "  %jb = load ptr, ptr @wl_rt",
+        "  call void @llvm.eh.sjlj.longjmp(ptr %jb)",
+        "  unreachable",
+        "ok:",
+    ]
+    if rt == "void":
+        lines.append("  ret void")
+    else:
+        for i, t in enumerate(results):
+            lines.append(f"  %rp{i} = getelementptr i8, ptr %buf, i64 {i * SLOT}")
+            lines.append(f"  %r{i} = load {LLTYPE[t]}, ptr %rp{i}, align 8")
+        if len(results) == 1:
+            lines.append(f"  ret {rt} %r0")
+        else:
+            agg = "undef"
+            for i in range(len(results)):
+                lines.append(f"  %s{i} = insertvalue {rt} {agg}, {LLTYPE[results[i]]} %r{i}, {i}")
+                agg = f"%s{i}"
+            lines.append(f"  ret {rt} {agg}")
+    body = "\n".join(lines)
+    return f"{RUNTIME_DECLS}\ndefine {rt} @adapter({plist}) {{\nentry:\n{body}\n}}\n"
+
+
+class _Glue:
+    __slots__ = ("tracker", "trampoline", "adapter")
+
+    def __init__(self, params: Sequence[ValType], results: Sequence[ValType]):
+        ir = _trampoline_ir(params, results) + _adapter_ir(params, results).replace(
+            RUNTIME_DECLS, ""
+        )
+        self.tracker: Any = link_object(compile_ir(ir), ["tramp", "adapter"])
+        self.trampoline = TRAMPOLINE_PROTO(self.tracker["tramp"])
+        self.adapter: int = self.tracker["adapter"]
+
+
+_glue: dict[str, _Glue] = {}
+
+
+def glue_for(params: Sequence[ValType], results: Sequence[ValType]) -> _Glue:
+    key = sig_key(params, results)
+    g = _glue.get(key)
+    if g is None:
+        g = _glue[key] = _Glue(params, results)
+    return g
