@@ -28,7 +28,7 @@ def get_engine(name: str) -> Engine:
 
 
 def default_engine_name() -> str:
-    """"llvm" when its native dependency imports and it is present, else "python"."""
+    """ "llvm" when its native dependency imports and it is present, else "python"."""
     try:
         import llvmlite  # noqa: F401
 

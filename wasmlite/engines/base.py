@@ -59,7 +59,9 @@ class CompiledModule(ABC):
     def link(self, instance: Instance) -> None:
         """Bind the defined functions to the complete instance (step 5 above)."""
 
-    def instantiate(self, store: Store, imports: Sequence[Extern], name: str | None = None) -> Instance:
+    def instantiate(
+        self, store: Store, imports: Sequence[Extern], name: str | None = None
+    ) -> Instance:
         """Instantiate with `imports` given in the module's import order."""
         from ..runtime.instantiate import instantiate
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any
 
 from ..model import ExternKind, Module
 from .memory import MemoryInstance
 from .objects import FuncInstance, GlobalInstance, RawValue, TableInstance
 
-Extern = Union[FuncInstance, TableInstance, MemoryInstance, GlobalInstance]
+Extern = FuncInstance | TableInstance | MemoryInstance | GlobalInstance
 """What an import is satisfied with, and what an export is."""
 
 EXTERN_CLASSES: dict[ExternKind, type] = {
@@ -31,7 +31,11 @@ class Instance:
     def __init__(self, module: Module, store: Any, name: str | None = None):
         self.module = module
         self.store = store
-        self.name = name if name is not None else (module.names.module if module.names else None) or module.id
+        self.name = (
+            name
+            if name is not None
+            else (module.names.module if module.names else None) or module.id
+        )
         self.funcs: list[FuncInstance] = []
         self.tables: list[TableInstance] = []
         self.memories: list[MemoryInstance] = []

@@ -23,7 +23,9 @@ _M32 = 0xFFFFFFFF
 _M64 = (1 << 64) - 1
 
 
-def instantiate(store: Any, compiled: CompiledModule, imports: Sequence[Extern], name: str | None = None) -> Instance:
+def instantiate(
+    store: Any, compiled: CompiledModule, imports: Sequence[Extern], name: str | None = None
+) -> Instance:
     module = compiled.module
     _check_imports(module, imports)
     instance = Instance(module, store, name)
@@ -46,7 +48,9 @@ def instantiate(store: Any, compiled: CompiledModule, imports: Sequence[Extern],
 
 def _check_imports(module: Module, imports: Sequence[Extern]) -> None:
     if len(imports) != len(module.imports):
-        raise LinkError(f"unknown import: {len(module.imports)} imports expected, {len(imports)} given")
+        raise LinkError(
+            f"unknown import: {len(module.imports)} imports expected, {len(imports)} given"
+        )
     for imp, ext in zip(module.imports, imports):
         where = f"{imp.module!r} {imp.name!r}"
         if ext is None:
@@ -60,7 +64,9 @@ def _matches(module: Module, desc: Any, ext: Extern) -> bool:
         return ext.type == module.types[desc]
     if isinstance(ext, TableInstance):
         assert isinstance(desc, TableType)
-        return ext.type.elem == desc.elem and _limits_match(ext.size, ext.type.limits.max, desc.limits)
+        return ext.type.elem == desc.elem and _limits_match(
+            ext.size, ext.type.limits.max, desc.limits
+        )
     if isinstance(ext, MemoryInstance):
         assert isinstance(desc, MemoryType)
         return _limits_match(ext.pages, ext.type.limits.max, desc.limits)

@@ -32,7 +32,14 @@ _MAP_FAILED = ctypes.c_void_p(-1).value
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.mmap.restype = ctypes.c_void_p
-_libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+_libc.mmap.argtypes = [
+    ctypes.c_void_p,
+    ctypes.c_size_t,
+    ctypes.c_int,
+    ctypes.c_int,
+    ctypes.c_int,
+    ctypes.c_long,
+]
 _libc.munmap.restype = ctypes.c_int
 _libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
 _libc.mremap.restype = ctypes.c_void_p
@@ -42,7 +49,9 @@ OUT_OF_BOUNDS = "out of bounds memory access"
 
 
 def _reserve(nbytes: int) -> int:
-    addr = _libc.mmap(None, max(nbytes, 1), _PROT_READ_WRITE, _MAP_PRIVATE_ANONYMOUS | _MAP_NORESERVE, -1, 0)
+    addr = _libc.mmap(
+        None, max(nbytes, 1), _PROT_READ_WRITE, _MAP_PRIVATE_ANONYMOUS | _MAP_NORESERVE, -1, 0
+    )
     if addr is None or addr == _MAP_FAILED:
         raise MemoryError(f"cannot reserve {nbytes} bytes of address space")
     return addr

@@ -15,15 +15,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..errors import Trap
+from ..errors import LinkError, Trap
 from ..model import FuncType, GlobalType, TableType, ValType
 
 RawValue = Any  # int | None | FuncInstance | object, see the module docstring
 
 MAX_TABLE_SIZE = 10_000_000  # host-side cap on table elements (a resource limit)
 
-_MASKS = {ValType.i32: 0xFFFFFFFF, ValType.i64: (1 << 64) - 1, ValType.f32: 0xFFFFFFFF,
-          ValType.f64: (1 << 64) - 1, ValType.v128: (1 << 128) - 1}
+_MASKS = {
+    ValType.i32: 0xFFFFFFFF,
+    ValType.i64: (1 << 64) - 1,
+    ValType.f32: 0xFFFFFFFF,
+    ValType.f64: (1 << 64) - 1,
+    ValType.v128: (1 << 128) - 1,
+}
 
 
 def wrap_raw(t: ValType, value: RawValue) -> RawValue:
@@ -76,8 +81,14 @@ class HostFunc(FuncInstance):
 class TableInstance:
     def __init__(self, type: TableType, init: RawValue = None, limit: int | None = None):
         self.type = type
-        self.elements: list[RawValue] = [init] * type.limits.min
         cap = MAX_TABLE_SIZE if limit is None else min(limit, MAX_TABLE_SIZE)
+        if type.limits.min > cap:
+            # Checked before allocating: a declared minimum of 10^9 would be an 8 GB list.
+            raise LinkError(
+                f"table minimum size of {type.limits.min} elements exceeds the host limit"
+                f" of {cap} elements"
+            )
+        self.elements: list[RawValue] = [init] * type.limits.min
         declared = type.limits.max if type.limits.max is not None else 0xFFFFFFFF
         self.max = max(min(declared, cap), type.limits.min)
 

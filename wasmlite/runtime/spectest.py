@@ -5,7 +5,19 @@ from __future__ import annotations
 import struct
 from typing import Any
 
-from ..model import F32, F64, FUNCREF, I32, I64, FuncType, GlobalType, Limits, MemoryType, Module, TableType
+from ..model import (
+    F32,
+    F64,
+    FUNCREF,
+    I32,
+    I64,
+    FuncType,
+    GlobalType,
+    Limits,
+    MemoryType,
+    Module,
+    TableType,
+)
 from .instance import Instance
 from .memory import MemoryInstance
 from .objects import GlobalInstance, HostFunc, TableInstance

@@ -27,7 +27,11 @@ from ...opcodes import Op
 from .scalar import f32_from_bits, f64_from_bits
 from .templates import LOADS, STORES, TEMPLATES
 
-MAX_NEST = 24  # fold at most this many operations into one expression
+MAX_NEST = 24
+_COND_OPS = frozenset(("i32.eqz", "i32.and", "i32.or"))
+_CONTROL = frozenset(
+    "block loop if else end br br_if br_table return unreachable".split()
+)  # fold at most this many operations into one expression
 
 
 @dataclass
@@ -101,6 +105,25 @@ def _zero(t: ValType) -> str:
     return "None"
 
 
+def fuel_costs(body: list) -> dict[int, int]:
+    """Fuel charged per poll point: for each `loop` (by instruction index) the instructions
+    of its body outside nested loops, and under key -1 those of the function outside all
+    loops; one unit per instruction, the way `--fuel` counts."""
+    costs: dict[int, int] = {-1: 0}
+    stack: list[int] = [-1]  # innermost enclosing loop (or -1) per open construct
+    for i, ins in enumerate(body):
+        name = ins.op.name
+        costs[stack[-1]] += 1
+        if name == "loop":
+            costs[i] = 0
+            stack.append(i)
+        elif name in ("block", "if"):
+            stack.append(stack[-1])
+        elif name == "end" and len(stack) > 1:
+            stack.pop()
+    return {k: max(v, 1) for k, v in costs.items()}
+
+
 def _targets(body: list) -> set[int]:
     """Instruction indices of the block/loop/if constructs that some branch targets."""
     stack: list[int] = [-1]
@@ -137,14 +160,32 @@ class FuncGen:
         self.stack: list[Entry] = []
         self.ctls: list[Ctl] = []
         self.ids = 0
-        self.uses_memory = any(ins.op.is_memory_access or ins.op.name == "memory.grow" for ins in func.body)
+        self.uses_memory = any(
+            ins.op.is_memory_access or ins.op.name == "memory.grow" for ins in func.body
+        )
         self.uses_br = False
         self.skip_depth = 0
+        self.current = 0  # index of the instruction being translated
+        self.costs = fuel_costs(func.body) if poll else {}
+        self.line_instrs: list[int] = []  # instruction index behind each emitted line
+        self.head_lines = 0
+        self.fresh: tuple[int, str] = (-1, "")  # (line index, slot) of the last slot write
 
     # -- output ---------------------------------------------------------------------
 
     def emit(self, text: str) -> None:
         self.lines.append("    " * self.ctls[-1].indent + text)
+        self.line_instrs.append(self.current)
+
+    def line_offsets(self) -> list[int | None]:
+        """Byte offset of the wasm instruction behind each line of the last `generate()`
+        (index = line number - 1); empty when the body has no offsets."""
+        offsets = self.func.offsets
+        if not offsets:
+            return []
+        out: list[int | None] = [None] * self.head_lines
+        out.extend(offsets[i] if 0 <= i < len(offsets) else None for i in self.line_instrs)
+        return out
 
     def generate(self) -> str:
         nparams = len(self.type.params)
@@ -156,6 +197,7 @@ class FuncGen:
             if ctl.unreachable:
                 self._skip(ins, i)
                 continue
+            self.current = i
             self._instr(ins, i)
             if not self.ctls:
                 break
@@ -164,11 +206,12 @@ class FuncGen:
         for i, t in enumerate(self.local_types[nparams:], nparams):
             head.append(f"    l{i} = {_zero(t)}")
         if self.poll:
-            head.append(f"    TICK({1 + len(body) // 8})")
+            head.append(f"    TICK({self.costs[-1]})")
         if self.uses_memory:
             head.append("    mv = M0.cur")
         if self.uses_br:
             head.append("    _br = 0")
+        self.head_lines = len(head)
         return "\n".join(head + self.lines) + "\n"
 
     # -- unreachable code ----------------------------------------------------------------
@@ -186,7 +229,9 @@ class FuncGen:
 
     # -- the compile-time stack ----------------------------------------------------------
 
-    def push(self, expr: str, refs: frozenset[str] = frozenset(), cond: bool = False, nest: int = 0) -> None:
+    def push(
+        self, expr: str, refs: frozenset[str] = frozenset(), cond: bool = False, nest: int = 0
+    ) -> None:
         self.stack.append(Entry(expr, refs, cond, nest))
         if nest > MAX_NEST:
             self.materialize(len(self.stack) - 1)
@@ -197,7 +242,26 @@ class FuncGen:
         name = f"s{d}"
         self.flush_refs(name)
         self.stack.append(Entry(name, frozenset((name,))))
+        self.fresh = (len(self.lines), name)  # the line assigning it comes next
         return name
+
+    def assign_local(self, var: str, v: Entry) -> None:
+        """`var = v`, retargeting the line that just computed `v` into a slot when it can."""
+        before = len(self.lines)
+        self.flush_refs(var)
+        prefix = f"{v.expr} = "
+        if (
+            len(self.lines) == before
+            and self.fresh == (before - 1, v.expr)
+            and not v.cond
+            and self.lines[-1].lstrip().startswith(prefix)
+        ):
+            last = self.lines[-1]
+            indent = last[: len(last) - len(last.lstrip())]
+            self.lines[-1] = f"{indent}{var} = {last.lstrip()[len(prefix) :]}"
+            self.fresh = (-1, "")
+            return
+        self.emit(f"{var} = {self.value(v)}")
 
     def pop(self) -> Entry:
         return self.stack.pop()
@@ -271,7 +335,9 @@ class FuncGen:
         self.ids += 1
         outer = self.ctls[-1]
         pyloop = i in self.targeted
-        ctl = Ctl(kind, len(self.stack) - nparams, nparams, nresults, pyloop, self.ids, outer.indent)
+        ctl = Ctl(
+            kind, len(self.stack) - nparams, nparams, nresults, pyloop, self.ids, outer.indent
+        )
         return ctl
 
     def open(self, ctl: Ctl) -> None:
@@ -280,7 +346,7 @@ class FuncGen:
             ctl.indent += 1
         self.ctls.append(ctl)
         if ctl.pyloop and ctl.kind == "loop" and self.poll:
-            self.emit("TICK(1)")
+            self.emit(f"TICK({self.costs.get(self.current, 1)})")
         ctl.body_start = len(self.lines)
 
     def ensure_body(self, ctl: Ctl) -> None:
@@ -323,7 +389,11 @@ class FuncGen:
             self.materialize_all()
         if ctl.kind == "func":
             if not ctl.unreachable:
-                vals = [self.value(e) for e in self.stack[len(self.stack) - ctl.nresults :]] if ctl.nresults else []
+                vals = (
+                    [self.value(e) for e in self.stack[len(self.stack) - ctl.nresults :]]
+                    if ctl.nresults
+                    else []
+                )
                 self.emit(self._return_stmt(vals))
             self.ctls.pop()
             return
@@ -331,7 +401,6 @@ class FuncGen:
         if ctl.pyloop:
             self.emit("break")
         self.ctls.pop()
-        outer = self.ctls[-1]
         if ctl.escapes:
             self._dispatch(ctl.escapes)
         self.reset_stack(ctl.base + ctl.nresults)
@@ -361,6 +430,10 @@ class FuncGen:
     def _instr(self, ins, i: int) -> None:  # type: ignore[no-untyped-def]
         op: Op = ins.op
         name = op.name
+        if name in _CONTROL:
+            self.fresh = (-1, "")  # a slot written before a control boundary stays a slot
+        if name in _COND_OPS and self._cond_op(name):
+            return
         row = TEMPLATES.get(name)
         if row is not None:
             self.operation(row[0], row[1], len(op.params or ()))
@@ -370,6 +443,22 @@ class FuncGen:
             self.op_generic(ins)
             return
         handler(ins, i)
+
+    def _cond_op(self, name: str) -> bool:
+        """`i32.eqz`/`and`/`or` of conditions stay conditions (no int round trip)."""
+        st = self.stack
+        if name == "i32.eqz":
+            if not st[-1].cond:
+                return False
+            a = self.pop()
+            self.push(f"(not {a.expr})", a.refs, True, a.nest + 1)
+            return True
+        if not (st[-1].cond and st[-2].cond):
+            return False
+        b, a = self.pop(), self.pop()
+        sym = "&" if name == "i32.and" else "|"
+        self.push(f"({a.expr} {sym} {b.expr})", a.refs | b.refs, True, 1 + max(a.nest, b.nest))
+        return True
 
     # control
 
@@ -454,7 +543,11 @@ class FuncGen:
         ctl = self.ctls[-1]
         first = True
         for label, indices in groups.items():
-            test = f"{key} == {indices[0]}" if len(indices) == 1 else f"{key} in {_set_literal(indices)}"
+            test = (
+                f"{key} == {indices[0]}"
+                if len(indices) == 1
+                else f"{key} in {_set_literal(indices)}"
+            )
             self.emit(f"{'if' if first else 'elif'} {test}:")
             first = False
             ctl.indent += 1
@@ -512,7 +605,12 @@ class FuncGen:
         b = self.pop()
         a = self.pop()
         nest = 1 + max(a.nest, b.nest, c.nest)
-        self.push(f"({self.value(a)} if {c.expr} else {self.value(b)})", a.refs | b.refs | c.refs, False, nest)
+        self.push(
+            f"({self.value(a)} if {c.expr} else {self.value(b)})",
+            a.refs | b.refs | c.refs,
+            False,
+            nest,
+        )
 
     # variables
 
@@ -521,16 +619,11 @@ class FuncGen:
         self.push(n, frozenset((n,)))
 
     def op_local_set(self, ins, i):  # type: ignore[no-untyped-def]
-        v = self.pop()
-        n = f"l{ins.imm}"
-        self.flush_refs(n)
-        self.emit(f"{n} = {self.value(v)}")
+        self.assign_local(f"l{ins.imm}", self.pop())
 
     def op_local_tee(self, ins, i):  # type: ignore[no-untyped-def]
-        v = self.pop()
         n = f"l{ins.imm}"
-        self.flush_refs(n)
-        self.emit(f"{n} = {self.value(v)}")
+        self.assign_local(n, self.pop())
         self.push(n, frozenset((n,)))
 
     def op_global_get(self, ins, i):  # type: ignore[no-untyped-def]
@@ -754,6 +847,7 @@ class FlatGen(FuncGen):
             if self.ctls[-1].unreachable:
                 self._skip(ins, i)
                 continue
+            self.current = i
             self._instr(ins, i)
             if not self.ctls:
                 break
@@ -762,7 +856,7 @@ class FlatGen(FuncGen):
         for i, t in enumerate(self.local_types[nparams:], nparams):
             head.append(f"    l{i} = {_zero(t)}")
         if self.poll:
-            head.append(f"    TICK({1 + len(body) // 8})")
+            head.append(f"    TICK({self.costs[-1]})")
         if self.uses_memory:
             head.append("    mv = M0.cur")
         head.append("    _pc = 0")
@@ -802,7 +896,7 @@ class FlatGen(FuncGen):
             ctl.start_state = start  # type: ignore[attr-defined]
             self.begin(start, True)
             if self.poll:
-                self.emit("TICK(1)")
+                self.emit(f"TICK({self.costs.get(self.current, 1)})")
 
     def op_if(self, ins, i):  # type: ignore[no-untyped-def]
         cond = self.pop()

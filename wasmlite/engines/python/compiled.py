@@ -17,54 +17,113 @@ from ...model import F32, F64, Module
 from ...runtime.instance import Instance
 from ...runtime.objects import FuncInstance
 from ..base import CompiledModule, Engine
-from . import scalar, support
+from . import cache, scalar, support
 from .codegen import FlatGen, FuncGen, ModuleInfo
 from .function import GENERATED_FILE, PyFunc
 
 
 class PyCompiledModule(CompiledModule):
-    def __init__(self, engine: Engine, module: Module):
+    """Functions are generated and compiled on their first call (most of a big module's
+    functions never run in a short program), then cached here for every instance."""
+
+    def __init__(self, engine: Engine, module: Module, cache_key: str | None = None):
         self.engine = engine
         self.module = module
         self.info = ModuleInfo(module)
-        self._code: dict[bool, CodeType] = {}
-        self._source: dict[bool, str] = {}
+        self._codes: dict[tuple[bool, int], CodeType] = {}
+        self.line_offsets: dict[tuple[bool, int], list[int | None]] = {}
+        self._loaded = 0  # how many of _codes came from the disk cache
+        if cache_key is not None:
+            self._restore(cache_key)
+            cache.save_at_exit(self, cache_key)
+
+    def _restore(self, key: str) -> None:
+        entry = cache.load(key)
+        if not entry:
+            return
+        self._codes.update(entry.get("codes", {}))
+        self.line_offsets.update(entry.get("lines", {}))
+        for kind, bits, name in entry.get("consts", ()):
+            self.info.consts[(kind, bits)] = name
+        self.info.const_values.update(entry.get("values", {}))
+        self.info.helpers.update(entry.get("helpers", ()))
+        self._loaded = len(self._codes)
+
+    def cache_entry(self) -> dict[str, Any] | None:
+        """What the disk cache keeps; None when nothing new was compiled."""
+        if len(self._codes) == self._loaded:
+            return None
+        return {
+            "codes": dict(self._codes),
+            "lines": dict(self.line_offsets),
+            "consts": [(k, b, n) for (k, b), n in self.info.consts.items()],
+            "values": dict(self.info.const_values),
+            "helpers": sorted(self.info.helpers),
+        }
 
     def source(self, poll: bool = False) -> str:
-        """The generated Python source (for debugging and `wasmlite compile --emit`)."""
-        if poll not in self._source:
-            first = self.module.num_imported_funcs
-            parts = [_function_source(self.info, first + i, poll) for i in range(len(self.module.funcs))]
-            self._source[poll] = "\n".join(parts)
-        return self._source[poll]
+        """The generated Python source of the whole module (for debugging)."""
+        first = self.module.num_imported_funcs
+        n = len(self.module.funcs)
+        return "\n".join(_function_source(self.info, first + i, poll) for i in range(n))
 
-    def code(self, poll: bool) -> CodeType:
-        code = self._code.get(poll)
+    def function_code(self, index: int, poll: bool) -> CodeType:
+        key = (poll, index)
+        code = self._codes.get(key)
         if code is None:
-            code = self._code[poll] = compile(self.source(poll), GENERATED_FILE, "exec")
+            source, lines = _translate(self.info, index, poll)
+            code = self._codes[key] = compile(source, GENERATED_FILE, "exec")
+            if lines:
+                self.line_offsets[key] = lines
         return code
+
+    def compile_all(self, poll: bool = False) -> None:
+        """Generate and compile every function now instead of on first call."""
+        first = self.module.num_imported_funcs
+        for i in range(len(self.module.funcs)):
+            self.function_code(first + i, poll)
 
     def define_functions(self, instance: Instance) -> list[FuncInstance]:
         types = self.info.func_types
         first = self.module.num_imported_funcs
-        return [PyFunc(types[first + i], instance, first + i) for i in range(len(self.module.funcs))]
+        return [
+            PyFunc(types[first + i], instance, first + i) for i in range(len(self.module.funcs))
+        ]
 
     def link(self, instance: Instance) -> None:
         poll = bool(getattr(instance.store, "polling", False))
-        code = self.code(poll)  # first: generating the code fills info.const_values
         ns = self._namespace(instance, poll)
-        exec(code, ns)
         first = self.module.num_imported_funcs
         for i in range(len(self.module.funcs)):
-            instance.funcs[first + i].pyfn = ns[f"f{first + i}"]
+            stub = self._stub(ns, instance, first + i, poll)
+            ns[f"f{first + i}"] = stub
+            instance.funcs[first + i].pyfn = stub
         instance.engine_data = ns
+
+    def _stub(self, ns: dict[str, Any], instance: Instance, index: int, poll: bool) -> Any:
+        def first_call(*args: Any) -> Any:
+            return self._load(ns, instance, index, poll)(*args)
+
+        return first_call
+
+    def _load(self, ns: dict[str, Any], instance: Instance, index: int, poll: bool) -> Any:
+        """Compile function `index` into the instance's namespace, replacing its stub."""
+        code = self.function_code(index, poll)
+        for name, value in self.info.const_values.items():
+            ns.setdefault(name, value)
+        for name in self.info.helpers:
+            if name not in ns:
+                ns[name] = _simd_helper(name)
+        exec(code, ns)
+        fn = ns[f"f{index}"]
+        instance.funcs[index].pyfn = fn
+        return fn
 
     def _namespace(self, instance: Instance, poll: bool) -> dict[str, Any]:
         ns: dict[str, Any] = dict(_BASE_NAMESPACE)
         ns["INSTANCE"] = instance
-        ns.update(self.info.const_values)
-        for name in self.info.helpers:
-            ns[name] = _simd_helper(name)
+        ns["COMPILED"] = self
+        ns["POLL"] = poll
         for i in range(self.module.num_imported_funcs):
             ns[f"f{i}"] = support.internal_callable(instance.funcs[i])
         for i, g in enumerate(instance.globals):
@@ -87,25 +146,33 @@ class PyCompiledModule(CompiledModule):
 
 
 def _function_source(info: ModuleInfo, index: int, poll: bool) -> str:
-    """Structured source when Python can compile it, else the flat state machine."""
-    source = FuncGen(info, index, poll).generate()
+    return _translate(info, index, poll)[0]
+
+
+def _translate(info: ModuleInfo, index: int, poll: bool) -> tuple[str, list[int | None]]:
+    """Structured source when Python can compile it, else the flat state machine; and the
+    wasm byte offset behind each source line (for backtraces; none for the flat form)."""
+    gen = FuncGen(info, index, poll)
+    source = gen.generate()
     if _too_deep(source):
-        try:
-            compile(source, GENERATED_FILE, "exec")
-        except (SyntaxError, RecursionError, MemoryError):
-            source = FlatGen(info, index, poll).generate()
-    return source
+        return FlatGen(info, index, poll).generate(), []
+    return source, gen.line_offsets()
 
 
 def _too_deep(source: str) -> bool:
-    """Whether the source may hit CPython's nesting limits (checked by compiling it)."""
-    loops = 0
+    """Whether the source may hit CPython's nesting limits (20 loops, 100 indents)."""
+    whiles: list[int] = []
     for line in source.splitlines():
-        if len(line) - len(line.lstrip(" ")) >= 4 * 90:
+        indent = len(line) - len(line.lstrip(" "))
+        if indent >= 4 * 90:
             return True
-        if line.lstrip().startswith("while True:"):
-            loops += 1
-    return loops >= 20
+        while whiles and whiles[-1] >= indent:
+            whiles.pop()
+        if line.endswith("while True:"):
+            whiles.append(indent)
+            if len(whiles) >= 19:
+                return True
+    return False
 
 
 def _internal(t: Any, raw: Any) -> Any:
@@ -139,7 +206,9 @@ def _simd_helper(name: str) -> Any:
 
 
 def _base_namespace() -> dict[str, Any]:
-    ns: dict[str, Any] = {name: getattr(scalar, name) for name in dir(scalar) if not name.startswith("_")}
+    ns: dict[str, Any] = {
+        name: getattr(scalar, name) for name in dir(scalar) if not name.startswith("_")
+    }
     ns.update(
         {
             "__builtins__": __builtins__,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import struct
 import sys
+import threading
 from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
@@ -22,6 +23,16 @@ from ...runtime.objects import FuncInstance, RawValue
 from .support import MEMORY_OOB, from_raw_converter, to_raw_converter
 
 RECURSION_LIMIT = 100_000  # Python frames; wasm calls deeper than this exhaust the stack
+# Host -> wasm entries nested inside each other (wasm -> host -> wasm ...): each one goes
+# through the C stack, which the recursion limit does not protect, so count them apart.
+MAX_NESTED_ENTRIES = 1_000
+_entries = threading.local()  # `.depth`: host -> wasm entries open on this thread
+# The recursion limit is process-wide: raise it when the first thread enters wasm and put
+# it back only when the last one leaves (one thread restoring it under another thread's
+# deep recursion made that thread's legal calls exhaust the stack).
+_limit_lock = threading.Lock()
+_threads_inside = 0
+_saved_limit = 0
 MAX_FRAMES = 100  # frames kept in a backtrace (innermost first)
 GENERATED_FILE = "<wasm>"
 
@@ -45,21 +56,28 @@ class PyFunc(FuncInstance):
             raise Trap("function called before its instance was linked")
         if self._args_in is not None:
             args = self._args_in(args)
-        old_limit = sys.getrecursionlimit()
-        if old_limit < RECURSION_LIMIT:
-            sys.setrecursionlimit(RECURSION_LIMIT)
+        depth = getattr(_entries, "depth", 0)
+        if depth >= MAX_NESTED_ENTRIES:
+            raise Exhaustion()
+        if depth == 0:
+            _first_entry()
+        _entries.depth = depth + 1
         try:
             result = fn(*args)
         except Trap as e:
-            e.frames = backtrace(e.__traceback__) or e.frames
+            # The outermost entry sees the whole traceback; inner ones only fill in a
+            # first backtrace (walking it at every level would be quadratic).
+            if depth == 0 or not e.frames:
+                e.frames = backtrace(e.__traceback__) or e.frames
             raise
         except (struct.error, IndexError) as e:
             raise _with_frames(Trap(MEMORY_OOB), e.__traceback__) from None
         except RecursionError as e:
             raise _with_frames(Exhaustion(), e.__traceback__) from None
         finally:
-            if old_limit < RECURSION_LIMIT:
-                sys.setrecursionlimit(old_limit)
+            _entries.depth = depth
+            if depth == 0:
+                _last_exit()
         n = self._nresults
         if n == 0:
             return []
@@ -72,6 +90,24 @@ class PyFunc(FuncInstance):
         return f"<wasm function {self.name or self.index} {self.type}>"
 
 
+def _first_entry() -> None:
+    global _threads_inside, _saved_limit
+    with _limit_lock:
+        if _threads_inside == 0:
+            _saved_limit = sys.getrecursionlimit()
+            if _saved_limit < RECURSION_LIMIT:
+                sys.setrecursionlimit(RECURSION_LIMIT)
+        _threads_inside += 1
+
+
+def _last_exit() -> None:
+    global _threads_inside
+    with _limit_lock:
+        _threads_inside -= 1
+        if _threads_inside == 0 and _saved_limit < RECURSION_LIMIT:
+            sys.setrecursionlimit(_saved_limit)
+
+
 def _with_frames(trap: Trap, tb: TracebackType | None) -> Trap:
     trap.frames = backtrace(tb)
     return trap.with_traceback(tb)
@@ -82,7 +118,7 @@ def backtrace(tb: TracebackType | None) -> list[Frame]:
     frames: list[Frame] = []
     while tb is not None:
         code = tb.tb_frame.f_code
-        if code.co_filename == GENERATED_FILE:
+        if code.co_filename == GENERATED_FILE and code.co_name[1:].isdigit():
             frames.append(_frame(tb))
         tb = tb.tb_next
     frames.reverse()
@@ -97,4 +133,10 @@ def _frame(tb: TracebackType) -> Frame:
     instance = f.f_globals.get("INSTANCE")
     if instance is None:
         return Frame(None, index, None)
-    return Frame(instance.name, index, instance.func_name(index))
+    offset = None
+    compiled = f.f_globals.get("COMPILED")
+    if compiled is not None:
+        lines = compiled.line_offsets.get((f.f_globals.get("POLL", False), index))
+        if lines and 0 < tb.tb_lineno <= len(lines):
+            offset = lines[tb.tb_lineno - 1]
+    return Frame(instance.name, index, instance.func_name(index), offset)

@@ -44,7 +44,9 @@ def _trap(message: str) -> Trap:
 def f32_from_bits(b: int) -> float:
     if (b & 0x7F800000) == 0x7F800000 and b & 0x7FFFFF:
         # Build the double by hand: a float cast would quiet a signalling NaN.
-        return _d_unpack(_q_pack(((b >> 31) << 63) | 0x7FF0000000000000 | ((b & 0x7FFFFF) << 29)))[0]
+        return _d_unpack(_q_pack(((b >> 31) << 63) | 0x7FF0000000000000 | ((b & 0x7FFFFF) << 29)))[
+            0
+        ]
     return _f_unpack(_i_pack(b))[0]
 
 

@@ -138,7 +138,9 @@ def memory_init(mem: MemoryInstance, datas: list[bytes], seg: int, d: int, s: in
     mem.raw[d : d + n] = data[s : s + n]
 
 
-def table_init(table: TableInstance, elems: list[list[Any]], seg: int, d: int, s: int, n: int) -> None:
+def table_init(
+    table: TableInstance, elems: list[list[Any]], seg: int, d: int, s: int, n: int
+) -> None:
     refs = elems[seg]
     if s + n > len(refs) or d + n > len(table.elements):
         raise Trap(TABLE_OOB)
