@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 
 _API_NAMES = frozenset(
     {
-        "F32", "F64", "I32", "I64", "V128", "Config", "DecodeError", "Engine", "Exhaustion",
+        "F32", "F64", "I32", "I64", "V128", "Caller", "Config", "DecodeError", "Engine", "Exhaustion",
         "ExitTrap", "ExportType", "ExternRef", "Frame", "Func", "FuncRef", "FuncType", "Global",
         "GlobalType", "ImportType", "Instance", "InstanceExports", "Interrupted", "Limits",
         "LinkError", "Linker", "Memory", "MemoryType", "Module", "ModuleError", "ParseError",
