@@ -198,3 +198,77 @@ def test_compile_cache_reuses_and_repairs_entries(tmp_path) -> None:
     inst = compile_wat(FIB).instantiate(Store("llvm"), [])  # recompiled, entry rewritten
     assert call(inst, "fib", 12) == [144]
     assert cache.load(entries[0].stem) is not None
+
+
+def test_functions_memories_and_globals_shared_with_the_python_engine() -> None:
+    py_module = parse_module("""(module
+      (memory (export "mem") 1)
+      (global (export "g") (mut i64) (i64.const 7))
+      (func (export "triple") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+      (func (export "peek") (param i32) (result i32) (i32.load (local.get 0))))""")
+    validate_module(py_module)
+    py = get_engine("python").compile(py_module).instantiate(Store("python"), [])
+    native = instantiate(
+        """(module
+      (import "py" "triple" (func $triple (param i32) (result i32)))
+      (import "py" "mem" (memory 1))
+      (import "py" "g" (global $g (mut i64)))
+      (func (export "run") (param i32) (result i32)
+        (i32.store (i32.const 16) (call $triple (local.get 0)))
+        (global.set $g (i64.add (global.get $g) (i64.const 1)))
+        (i32.load (i32.const 16))))""",
+        [py.exports["triple"], py.exports["mem"], py.exports["g"]],
+    )
+    assert call(native, "run", 5) == [15]
+    assert call(py, "peek", 16) == [15]  # the Python engine sees the native store
+    assert py.exports["g"].value == 8
+
+
+def test_quick_tier_compiles_the_same_semantics() -> None:
+    from wasmlite.engines.llvm import LLVMEngine
+
+    module = parse_module("""(module
+      (func $fib (export "fib") (param i32) (result i32)
+        (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+          (then (local.get 0))
+          (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                         (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+      (func (export "div") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1))))""")
+    validate_module(module)
+    inst = LLVMEngine(opt_level=1).compile(module).instantiate(Store("llvm"), [])
+    assert call(inst, "fib", 20) == [6765]
+    with pytest.raises(Trap, match="integer divide by zero"):
+        call(inst, "div", 1, 0)
+
+
+def test_oversized_functions_compile_in_a_quick_part_linked_with_the_rest(monkeypatch) -> None:
+    from wasmlite.engines.llvm import LLVMEngine, engine
+
+    monkeypatch.setattr(engine, "AUTO_QUICK_FUNCTION", 12)  # fib's body is bigger, "small" not
+    module = parse_module("""(module
+      (func $small (result i32) (i32.const 2))
+      (func $fib (export "fib") (param i32) (result i32)
+        (if (result i32) (i32.lt_u (local.get 0) (call $small))
+          (then (local.get 0))
+          (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                         (call $fib (i32.sub (local.get 0) (i32.const 2))))))))""")
+    validate_module(module)
+    eng = LLVMEngine(opt_level=None)
+    eng.opt_level = None  # decide per function even when the environment forces a tier
+    assert [level for level, _ in eng.plan(module)] == [2, 1]
+    for _ in range(2):  # compiled, then from the cache
+        inst = eng.compile(module).instantiate(Store("llvm"), [])
+        assert call(inst, "fib", 15) == [610]
+
+
+def test_serialized_code_loads_without_compiling() -> None:
+    from wasmlite.engines.llvm import LLVMEngine
+
+    module = parse_module(FIB)
+    validate_module(module)
+    eng = LLVMEngine()
+    code = eng.compile(module, cache=False).serialize()
+    inst = eng.deserialize(module, code).instantiate(Store("llvm"), [])
+    assert call(inst, "fib", 11) == [89]
+    assert call(eng.deserialize(module, b"junk").instantiate(Store("llvm"), []), "fib", 3) == [2]
+    assert eng.code_target() == LLVMEngine().code_target()

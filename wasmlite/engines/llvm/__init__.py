@@ -1,8 +1,20 @@
-"""The LLVM engine: wasm -> LLVM IR (textual) -> O2 -> object code -> ORC LLJIT.
+"""The LLVM engine: wasm -> textual LLVM IR -> O2 -> object code -> ORC LLJIT (JITLink).
 
-See `engine` for the entry points, `layout` for the context block native code receives,
-`runtime_state` for traps and host callbacks, `lower`/`numeric`/`memory`/`tables`/`simd`
-for the lowering, `cache` for the on-disk object cache.
+How the pieces fit:
+
+* `engine`: `LLVMEngine.compile` (through the on-disk object `cache`), instantiation hooks,
+  `LLVMFunc.call` (Python -> native through a per-signature entry trampoline);
+* `module_ir`, `lower`, `dispatch`, `numeric`, `memory`, `tables`, `simd*`: the lowering;
+  every native function is `R f<index>(ptr ctx, params...)`;
+* `layout`: the per-instance context block (`ctx`) native code reads memory, globals,
+  imports, tables and type ids through;
+* `natives`: native mirrors of shared memories, globals and tables;
+* `runtime_state`, `trampolines`, `traps`, `host_ops`: traps unwind with
+  `llvm.eh.sjlj.longjmp` to the entry trampoline; calls into Python go through two
+  ctypes callbacks, whose Python exceptions are re-raised unchanged at the entry;
+* polling: a countdown in `ctx` at function entries and loop headers calls the host
+  (`store.tick(1000)`) every 1000 poll points when the store polls (fuel, deadline,
+  interrupt), so one fuel unit is one function entry or loop iteration.
 """
 
 from __future__ import annotations

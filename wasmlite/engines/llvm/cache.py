@@ -2,7 +2,7 @@
 
 Entries live in `$WASMLITE_CACHE_DIR` (default `~/.cache/wasmlite`), one file per key; the
 key hashes the module (its binary encoding), the wasmlite version, this engine's source
-and the LLVM target (`jit.target_key`). Writes go to a temporary file renamed into
+and the LLVM target (`hostkey.target_key`). Writes go to a temporary file renamed into
 place, so readers never see half an entry; an entry that does not carry its own checksum
 is treated as missing and recompiled.
 """
@@ -12,11 +12,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import struct
 import tempfile
 from pathlib import Path
 
 from ... import __version__ as WASMLITE_VERSION
-from .jit import target_key
+from .hostkey import target_key
 
 _MAGIC = b"WLOBJ1\n"
 
@@ -80,3 +81,21 @@ def store(key: str, obj: bytes) -> None:
             raise
     except OSError:
         pass  # a cache that cannot be written is only a slower cache
+
+
+def pack_objects(objects: list[bytes]) -> bytes:
+    """Several objects (a module compiled in parts) as one cache entry."""
+    head = struct.pack(f"<I{len(objects)}Q", len(objects), *(len(o) for o in objects))
+    return head + b"".join(objects)
+
+
+def unpack_objects(data: bytes) -> list[bytes]:
+    (n,) = struct.unpack_from("<I", data)
+    sizes = struct.unpack_from(f"<{n}Q", data, 4)
+    pos, out = 4 + 8 * n, []
+    for size in sizes:
+        out.append(data[pos : pos + size])
+        pos += size
+    if pos != len(data):
+        raise ValueError("truncated object bundle")
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import os
 import struct
 from collections.abc import Sequence
 from typing import Any
@@ -12,11 +13,12 @@ from ...model import Module
 from ...runtime.instance import Instance
 from ...runtime.objects import FuncInstance, RawValue, wrap_raw
 from ..base import CompiledModule, Engine
-from . import cache, runtime_state
+from . import cache as code_cache
+from . import runtime_state
 from .host_ops import POLL_COST as POLL_INTERVAL  # poll points between two store ticks
 from .host_ops import dispatch_host_op
-from .jit import compile_ir, link_object
 from .layout import CTX_COUNTDOWN, CTX_MEMORY, ContextLayout
+from .lazyjit import compile_ir, link_object
 from .module_ir import function_symbol, module_ir
 from .natives import native_global, native_memory, native_table, table_entry, type_id
 from .trampolines import glue_for
@@ -32,25 +34,100 @@ def _module_identity(module: Module) -> bytes:
     return encode_module(module, names=False)
 
 
+# Above these sizes (wasm instructions) O2 takes minutes (its cost grows faster than
+# linearly with function size), so the engine uses the quick tier (see `jit.compile_ir`)
+# for such a function, or for the whole of such a module.
+AUTO_QUICK_TOTAL = 150_000
+AUTO_QUICK_FUNCTION = 30_000
+
+
+def _requested_opt_level() -> int | None:
+    """WASMLITE_LLVM_OPT: "2" forces O2, "1"/"fast" the quick tier; unset/"auto" decides
+    per module."""
+    value = os.environ.get("WASMLITE_LLVM_OPT", "auto")
+    if value in ("0", "1", "fast"):
+        return 1
+    if value == "2":
+        return 2
+    return None
+
+
+def plan_tag(plan: list[tuple[int, set[int] | None]]) -> str:
+    return "+".join(f"O{level}:{'all' if part is None else len(part)}" for level, part in plan)
+
+
 class LLVMEngine(Engine):
+    """`opt_level` 2 is O2, 1 the quick tier (~8x less compile time, slower code); None
+    (default, or env WASMLITE_LLVM_OPT) picks per function, see `plan`."""
+
     name = "llvm"
 
-    def compile(self, module: Module) -> LLVMCompiledModule:
+    def __init__(self, opt_level: int | None = None):
+        self.opt_level = _requested_opt_level() if opt_level is None else opt_level
+
+    def compile(self, module: Module, cache: bool = True) -> LLVMCompiledModule:
+        """Compile (reusing the on-disk code cache unless `cache` is false)."""
+        plan = self.plan(module)
+        key: str | None = None
+        if cache and code_cache.enabled():
+            try:
+                identity = _module_identity(module)
+            except Exception:  # a module the encoder cannot write: key on the IR instead
+                identity = module_ir(module).encode()
+            tag = f"|{plan_tag(plan)}|{AUTO_QUICK_TOTAL}|{AUTO_QUICK_FUNCTION}"
+            key = code_cache.cache_key(identity + tag.encode())
+            blob = code_cache.load(key)
+            if blob is not None:
+                try:
+                    return self.deserialize(module, blob, fallback=False)
+                except (ValueError, struct.error, RuntimeError):
+                    pass  # an entry we cannot use: compile afresh and replace it
+        objects = [compile_ir(module_ir(module, part), level) for level, part in plan]
+        blob = code_cache.pack_objects(objects)
+        if key is not None:
+            code_cache.store(key, blob)
+        return self._link(module, objects, blob)
+
+    def deserialize(self, module: Module, code: bytes, fallback: bool = True) -> LLVMCompiledModule:
+        """A compiled module from `LLVMCompiledModule.serialize()` bytes made for this
+        `code_target()`; compiled afresh (when `fallback`) if they cannot be loaded."""
+        try:
+            return self._link(module, code_cache.unpack_objects(code), code)
+        except (ValueError, struct.error, RuntimeError):
+            if not fallback:
+                raise
+            return self.compile(module, cache=False)
+
+    def code_target(self) -> str:
+        """What serialized code depends on besides the module."""
+        return code_cache.cache_key(b"target")
+
+    def _link(self, module: Module, objects: list[bytes], blob: bytes) -> LLVMCompiledModule:
         exports = [function_symbol(module.num_imported_funcs + i) for i in range(len(module.funcs))]
-        obj = None
-        key = None
-        if cache.enabled():
-            key = cache.cache_key(_module_identity(module))
-            obj = cache.load(key)
-        if obj is None:
-            obj = compile_ir(module_ir(module))
-            if key is not None:
-                cache.store(key, obj)
-        tracker = link_object(obj, exports)
-        return LLVMCompiledModule(self, module, tracker)
+        return LLVMCompiledModule(self, module, link_object(objects, exports), blob)
+
+    def plan(self, module: Module) -> list[tuple[int, set[int] | None]]:
+        """How to compile: (opt level, functions as positions in `module.funcs`, None = all)
+        per part. Left to itself, the engine compiles functions too big for O2 in a quick
+        part of their own, and a module too big for O2 wholly in the quick tier."""
+        if self.opt_level is not None:
+            return [(self.opt_level, None)]
+        sizes = [len(f.body) for f in module.funcs]
+        big = {i for i, n in enumerate(sizes) if n > AUTO_QUICK_FUNCTION}
+        if sum(n for i, n in enumerate(sizes) if i not in big) > AUTO_QUICK_TOTAL:
+            return [(1, None)]
+        if not big:
+            return [(2, None)]
+        if len(big) == len(sizes):
+            return [(1, None)]
+        return [(2, set(range(len(sizes))) - big), (1, big)]
 
     def options(self) -> dict[str, Any]:
-        return {"opt_level": 2, "cache_dir": str(cache.cache_dir()), "cache": cache.enabled()}
+        return {
+            "opt_level": self.opt_level or "auto",
+            "cache_dir": str(code_cache.cache_dir()),
+            "cache": code_cache.enabled(),
+        }
 
 
 class InstanceContext:
@@ -131,9 +208,10 @@ class LLVMFunc(FuncInstance):
             self._params.pack_into(
                 self._buf, [wrap_raw(t, v) for t, v in zip(self.type.params, args)]
             )
-        if runtime_state.rt[0] == 0:
-            runtime_state.enter()
-        code = self._trampoline(self.address, self.ctx.address, self._buf_address)
+        with runtime_state.entry_lock:  # one thread in native code at a time (one `rt`)
+            if runtime_state.rt[0] == 0:
+                runtime_state.enter()
+            code = self._trampoline(self.address, self.ctx.address, self._buf_address)
         if code:
             if code == HOST_EXCEPTION:
                 exc = runtime_state.take_pending()
@@ -156,11 +234,16 @@ class LLVMFunc(FuncInstance):
 
 
 class LLVMCompiledModule(CompiledModule):
-    def __init__(self, engine: LLVMEngine, module: Module, tracker: Any):
+    def __init__(self, engine: LLVMEngine, module: Module, tracker: Any, code: bytes = b""):
         self.engine = engine
         self.module = module
         self.tracker = tracker
+        self.code = code  # the object code, as `serialize` returns it
         self.layout = ContextLayout.of(module)
+
+    def serialize(self) -> bytes:
+        """The compiled code, loadable with `LLVMEngine.deserialize` on the same target."""
+        return self.code
 
     def define_functions(self, instance: Instance) -> list[FuncInstance]:
         ctx = InstanceContext(self.layout)

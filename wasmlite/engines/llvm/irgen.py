@@ -10,7 +10,25 @@ from . import traps
 Value = tuple[str, str]  # (LLVM type, operand text), e.g. ("i32", "%t5") or ("i32", "7")
 
 UNLIKELY = "!prof !0"
-MODULE_METADATA = '!0 = !{!"branch_weights", i32 1, i32 2000}\n'
+# Type-based alias classes: guest memory, the context block, global cells and memory
+# descriptors never overlap, so LLVM may keep values in registers across stores to another
+# class (e.g. the poll countdown store in a loop does not force guest loads to be redone).
+TBAA_MEM = "!tbaa !5"
+TBAA_CTX = "!tbaa !3"
+TBAA_GLOBAL = "!tbaa !7"
+TBAA_DESC = "!tbaa !9"
+MODULE_METADATA = """\
+!0 = !{!"branch_weights", i32 1, i32 2000}
+!1 = !{!"wasmlite tbaa"}
+!2 = !{!"context", !1, i64 0}
+!3 = !{!2, !2, i64 0}
+!4 = !{!"guest memory", !1, i64 0}
+!5 = !{!4, !4, i64 0}
+!6 = !{!"global cell", !1, i64 0}
+!7 = !{!6, !6, i64 0}
+!8 = !{!"memory descriptor", !1, i64 0}
+!9 = !{!8, !8, i64 0}
+"""
 
 
 @dataclass

@@ -20,7 +20,7 @@ _names = itertools.count()
 
 
 @cache
-def _target_machine() -> Any:
+def _target_machine(codegen_opt: int = 2) -> Any:
     llvm.initialize_native_target()
     llvm.initialize_native_asmprinter()
     target = llvm.Target.from_default_triple()
@@ -29,7 +29,7 @@ def _target_machine() -> Any:
     return target.create_target_machine(
         cpu=llvm.get_host_cpu_name(),
         features=llvm.get_host_cpu_features().flatten(),
-        opt=2,
+        opt=codegen_opt,
         reloc="pic",
         codemodel="small",
     )
@@ -54,25 +54,41 @@ def target_key() -> str:
     )
 
 
-def compile_ir(ir: str) -> bytes:
-    """Parse, verify, optimize at O2 and emit object code."""
+def compile_ir(ir: str, opt_level: int = 2) -> bytes:
+    """Parse, verify, optimize and emit object code.
+
+    `opt_level` 2 is LLVM's O2 pipeline and code generator. 1 is the quick tier for very
+    large modules: promote locals to registers, combine instructions, simplify the CFG,
+    then the fast (O0) code generator: about 8x less compile time, slower code.
+    """
     with _lock:
-        tm = _target_machine()
+        tm = _target_machine(2 if opt_level >= 2 else 0)
         mod = llvm.parse_assembly(ir)
         mod.verify()
-        pto = llvm.create_pipeline_tuning_options(speed_level=2)
-        pb = llvm.create_pass_builder(tm, pto)
-        pb.getModulePassManager().run(mod, pb)
+        if opt_level >= 2:
+            pto = llvm.create_pipeline_tuning_options(speed_level=2)
+            pb = llvm.create_pass_builder(tm, pto)
+            pb.getModulePassManager().run(mod, pb)
+        else:
+            pb = llvm.create_pass_builder(tm, llvm.create_pipeline_tuning_options(speed_level=0))
+            mpm = llvm.create_new_module_pass_manager()
+            mpm.add_sroa_pass()
+            mpm.add_instruction_combine_pass()
+            mpm.add_simplify_cfg_pass()
+            mpm.run(mod, pb)
         return bytes(tm.emit_object(mod))
 
 
-def link_object(obj: bytes, exports: list[str]) -> Any:
-    """Load object code into the JIT; returns the library's resource tracker (keep it alive:
-    it maps each exported name to its address)."""
+def link_object(obj: bytes | list[bytes], exports: list[str]) -> Any:
+    """Load object code (one object, or several that reference each other's symbols) into
+    the JIT as one library; returns its resource tracker (keep it alive: it maps each
+    exported name to its address)."""
     from .runtime_state import host_symbols
 
     with _lock:
-        builder = llvm.JITLibraryBuilder().add_object_img(obj)
+        builder = llvm.JITLibraryBuilder()
+        for o in [obj] if isinstance(obj, bytes) else obj:
+            builder.add_object_img(o)
         for name, address in host_symbols().items():
             builder.import_symbol(name, address)
         for name in exports:

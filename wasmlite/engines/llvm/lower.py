@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 from ...model import Func, FuncType, Module, ValType
 from . import traps
 from .host_ops import POLL as HOST_POLL
-from .irgen import UNLIKELY, Block, FunctionBuilder, Intrinsics, Phi, Value
+from .irgen import (
+    TBAA_CTX,
+    TBAA_DESC,
+    TBAA_GLOBAL,
+    UNLIKELY,
+    Block,
+    FunctionBuilder,
+    Intrinsics,
+    Phi,
+    Value,
+)
 from .layout import CTX_COUNTDOWN, CTX_MEMORY, ContextLayout
 from .values import LLTYPE, ret_type
 
@@ -81,17 +91,15 @@ class FunctionLowerer(FunctionBuilder):
         return self.op(f"getelementptr i64, ptr %ctx, i64 {index}")
 
     def ctx_load(self, index: int, ty: str = "ptr") -> str:
-        return self.op(f"load {ty}, ptr {self.ctx_word(index)}, align 8")
+        return self.op(f"load {ty}, ptr {self.ctx_word(index)}, align 8, {TBAA_CTX}")
 
     def reload_memory(self) -> None:
         if not self.has_memory:
             return
-        desc = (
-            self.op("load ptr, ptr %ctx, align 8") if CTX_MEMORY == 0 else self.ctx_load(CTX_MEMORY)
-        )
-        base = self.op(f"load ptr, ptr {desc}, align 8")
+        desc = self.ctx_load(CTX_MEMORY)
+        base = self.op(f"load ptr, ptr {desc}, align 8, {TBAA_DESC}")
         sp = self.op(f"getelementptr i64, ptr {desc}, i64 1")
-        size = self.op(f"load i64, ptr {sp}, align 8")
+        size = self.op(f"load i64, ptr {sp}, align 8, {TBAA_DESC}")
         self.emit(f"store ptr {base}, ptr {self.mem_base}")
         self.emit(f"store i64 {size}, ptr {self.mem_size}")
 
@@ -112,9 +120,9 @@ class FunctionLowerer(FunctionBuilder):
     def poll(self) -> None:
         """Count down the poll budget; call the host when it runs out."""
         p = self.ctx_word(CTX_COUNTDOWN)
-        v = self.op(f"load i64, ptr {p}, align 8")
+        v = self.op(f"load i64, ptr {p}, align 8, {TBAA_CTX}")
         v2 = self.op(f"sub i64 {v}, 1")
-        self.emit(f"store i64 {v2}, ptr {p}, align 8")
+        self.emit(f"store i64 {v2}, ptr {p}, align 8, {TBAA_CTX}")
         neg = self.op(f"icmp slt i64 {v2}, 0")
         slow = self.new_block(self.label("poll"))
         cont = self.new_block(self.label("polled"))
@@ -173,7 +181,9 @@ class FunctionLowerer(FunctionBuilder):
     def stack_check(self) -> None:
         fa = self.op("call ptr @llvm.frameaddress.p0(i32 0)")
         sp = self.op(f"ptrtoint ptr {fa} to i64")
-        limit = self.op("load i64, ptr getelementptr (i64, ptr @wl_rt, i64 1), align 8")
+        limit = self.op(
+            f"load i64, ptr getelementptr (i64, ptr @wl_rt, i64 1), align 8, {TBAA_CTX}"
+        )
         low = self.op(f"icmp ult i64 {sp}, {limit}")
         self.trap_if(low, traps.STACK_EXHAUSTED)
 
@@ -431,13 +441,13 @@ class FunctionLowerer(FunctionBuilder):
     def global_get(self, i: int) -> None:
         ty = self.global_lltypes[i]
         cell = self.global_cell(i)
-        self.push(ty, self.op(f"load {ty}, ptr {cell}, align 8"))
+        self.push(ty, self.op(f"load {ty}, ptr {cell}, align 8, {TBAA_GLOBAL}"))
 
     def global_set(self, i: int) -> None:
         ty = self.global_lltypes[i]
         _, v = self.pop()
         cell = self.global_cell(i)
-        self.emit(f"store {ty} {v}, ptr {cell}, align 8")
+        self.emit(f"store {ty} {v}, ptr {cell}, align 8, {TBAA_GLOBAL}")
 
     def select(self) -> None:
         _, c = self.pop()

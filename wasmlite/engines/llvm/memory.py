@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import host_ops, traps
+from .irgen import TBAA_MEM
 
 if TYPE_CHECKING:
     from .lower import FunctionLowerer
@@ -51,18 +52,20 @@ def address(L: FunctionLowerer, addr: str, offset: int, width: int) -> str:
     """Bounds-check an access of `width` bytes at `addr + offset`; return its pointer."""
     base, size = L.memory()
     a64 = L.op(f"zext i32 {addr} to i64")
-    end = L.op(f"add i64 {a64}, {offset + width}")
+    # A 32-bit address plus a 32-bit offset cannot wrap in 64 bits: `nuw` lets LLVM rewrite
+    # and hoist the check; once it passed, the access lies inside the memory (`inbounds`).
+    end = L.op(f"add nuw nsw i64 {a64}, {offset + width}")
     oob = L.op(f"icmp ugt i64 {end}, {size}")
     L.trap_if(oob, traps.MEMORY_OOB)
-    eff = L.op(f"add i64 {a64}, {offset}") if offset else a64
-    return L.op(f"getelementptr i8, ptr {base}, i64 {eff}")
+    eff = L.op(f"add nuw nsw i64 {a64}, {offset}") if offset else a64
+    return L.op(f"getelementptr inbounds i8, ptr {base}, i64 {eff}")
 
 
 def load(L: FunctionLowerer, mty: str, memarg: object) -> str:
     _, offset = memarg  # type: ignore[misc]
     _, addr = L.pop()
     p = address(L, addr, offset, WIDTH[mty])
-    return L.op(f"load {mty}, ptr {p}, align 1")
+    return L.op(f"load {mty}, ptr {p}, align 1, {TBAA_MEM}")
 
 
 def _load(name: str) -> Lowering:
@@ -81,7 +84,7 @@ def store(L: FunctionLowerer, mty: str, value: str, memarg: object) -> None:
     _, offset = memarg  # type: ignore[misc]
     _, addr = L.pop()
     p = address(L, addr, offset, WIDTH[mty])
-    L.emit(f"store {mty} {value}, ptr {p}, align 1")
+    L.emit(f"store {mty} {value}, ptr {p}, align 1, {TBAA_MEM}")
 
 
 def _store(name: str) -> Lowering:

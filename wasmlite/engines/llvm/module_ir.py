@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ...model import Module
 from .irgen import MODULE_METADATA, Intrinsics
 from .layout import ContextLayout
 from .lower import FunctionLowerer
 from .trampolines import RUNTIME_DECLS
+from .values import LLTYPE, ret_type
 
 _TRAP_HELPER = """
 define internal void @wl_trap(i32 %c) noinline noreturn cold {
@@ -23,15 +26,22 @@ def function_symbol(index: int) -> str:
     return f"f{index}"
 
 
-def module_ir(module: Module) -> str:
+def module_ir(module: Module, only: Collection[int] | None = None) -> str:
+    """IR of the module's defined functions (all, or the `only` ones, given as positions in
+    `module.funcs`); the others are declared, to be linked from another part's object."""
     intrinsics = Intrinsics()
     layout = ContextLayout.of(module)
     func_types = module.func_types()
     first = module.num_imported_funcs
     parts = [RUNTIME_DECLS, _TRAP_HELPER]
     for i, func in enumerate(module.funcs):
-        lowerer = FunctionLowerer(module, layout, first + i, func, intrinsics, func_types)
-        parts.append(lowerer.lower())
+        if only is None or i in only:
+            lowerer = FunctionLowerer(module, layout, first + i, func, intrinsics, func_types)
+            parts.append(lowerer.lower())
+        else:
+            ft = module.types[func.type_index]
+            params = ", ".join(["ptr"] + [LLTYPE[t] for t in ft.params])
+            parts.append(f"declare {ret_type(ft.results)} @{function_symbol(first + i)}({params})")
     parts.append(intrinsics.render())
     parts.append(MODULE_METADATA)
     return "\n".join(parts)

@@ -12,7 +12,9 @@ changing its class to a subclass) to a variant that keeps a native copy up to da
   becomes a `MirroredList`); call_indirect reads it without calling the host.
 
 The subclasses keep the base classes' behaviour otherwise, so other engines and the
-embedding API use these objects unchanged.
+embedding API use these objects unchanged. Limitation: a table is mirrored by replacing its
+`elements` list; an engine that cached the old list object before an LLVM instance first
+used the table (a Python-engine instance linked earlier) keeps writing to the old list.
 """
 
 from __future__ import annotations
@@ -116,7 +118,8 @@ def table_entry(value: Any) -> tuple[int, int, int]:
     """(type id, function pointer, context pointer) of a table slot's value."""
     if not isinstance(value, FuncInstance):
         return (0, 0, 0)
-    entry = value.__dict__.get("_native_entry")
+    cache = getattr(value, "__dict__", None)
+    entry = cache.get("_native_entry") if cache is not None else None
     if entry is None:
         native = getattr(value, "native_entry", None)
         if native is not None:
@@ -124,12 +127,10 @@ def table_entry(value: Any) -> tuple[int, int, int]:
         else:
             from .trampolines import glue_for
 
-            entry = (
-                type_id(value.type),
-                glue_for(value.type.params, value.type.results).adapter,
-                to_handle(value),
-            )
-        value.__dict__["_native_entry"] = entry
+            adapter = glue_for(value.type.params, value.type.results).adapter
+            entry = (type_id(value.type), adapter, to_handle(value))
+        if cache is not None:
+            cache["_native_entry"] = entry
     return entry
 
 

@@ -6,8 +6,8 @@
     rt[1]  the native stack limit: a function entered below it traps "call stack exhausted"
     rt[2]  the trap code being raised (0 otherwise)
 
-Execution of native wasm code is single-threaded per process (one `rt`); host callbacks may
-re-enter wasm on the same thread.
+Native wasm code runs on one thread at a time (one `rt`): entries take `entry_lock`, which
+host callbacks re-entering wasm on the same thread already hold.
 
 Two callbacks serve native code: `wl_host(ctx, op, a, b, c, d, e) -> i64` performs the
 instructions that need the host (see `HostOp`), `wl_call(handle, buf) -> i32` calls a
@@ -38,6 +38,7 @@ STACK_MARGIN = 1 << 20
 # with a huge stack, runaway recursion then traps before touching hundreds of megabytes.
 MAX_WASM_STACK = 64 << 20
 
+entry_lock = threading.RLock()
 _pending: list[BaseException] = []
 # Context address -> its `InstanceContext`; weak, since native code runs with a context only
 # while a function instance holding it is alive.

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...model import ValType
-from .jit import compile_ir, link_object
+from .lazyjit import compile_ir, link_object
 from .values import LLTYPE, SLOT, ret_type, sig_key
 
 TRAMPOLINE_PROTO = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
@@ -128,13 +128,27 @@ def _adapter_ir(params: Sequence[ValType], results: Sequence[ValType]) -> str:
 class _Glue:
     __slots__ = ("tracker", "trampoline", "adapter")
 
-    def __init__(self, params: Sequence[ValType], results: Sequence[ValType]):
+    def __init__(self, key: str, params: Sequence[ValType], results: Sequence[ValType]):
+        self.tracker: Any = link_object(_glue_object(key, params, results), ["tramp", "adapter"])
+        self.trampoline = TRAMPOLINE_PROTO(self.tracker["tramp"])
+        self.adapter: int = self.tracker["adapter"]
+
+
+def _glue_object(key: str, params: Sequence[ValType], results: Sequence[ValType]) -> bytes:
+    """Object code of one signature's glue, from the compile cache when possible (a process
+    needs glue for every import signature: compiling it each time would dominate startup)."""
+    from . import cache
+
+    cache_key = cache.cache_key(f"glue:{key}".encode()) if cache.enabled() else None
+    obj = cache.load(cache_key) if cache_key else None
+    if obj is None:
         ir = _trampoline_ir(params, results) + _adapter_ir(params, results).replace(
             RUNTIME_DECLS, ""
         )
-        self.tracker: Any = link_object(compile_ir(ir), ["tramp", "adapter"])
-        self.trampoline = TRAMPOLINE_PROTO(self.tracker["tramp"])
-        self.adapter: int = self.tracker["adapter"]
+        obj = compile_ir(ir)
+        if cache_key:
+            cache.store(cache_key, obj)
+    return obj
 
 
 _glue: dict[str, _Glue] = {}
@@ -144,5 +158,5 @@ def glue_for(params: Sequence[ValType], results: Sequence[ValType]) -> _Glue:
     key = sig_key(params, results)
     g = _glue.get(key)
     if g is None:
-        g = _glue[key] = _Glue(params, results)
+        g = _glue[key] = _Glue(key, params, results)
     return g
