@@ -30,8 +30,11 @@ def get_engine(name: str) -> Engine:
 def default_engine_name() -> str:
     """ "llvm" when its native dependency imports and it is present, else "python"."""
     try:
-        import llvmlite  # noqa: F401
+        import importlib.util
 
+        # find_spec, not import: a run served by the compile cache never loads llvmlite
+        if importlib.util.find_spec("llvmlite") is None:
+            raise ImportError("llvmlite")
         from . import llvm  # noqa: F401
 
         if hasattr(llvm, "LLVMEngine"):

@@ -20,6 +20,7 @@ from wasmlite.validate import validate_module  # noqa: E402
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("WASMLITE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("WASMLITE_OBJLOAD", raising=False)  # these tests are about the loader
 
 
 PROGRAM = """(module

@@ -9,6 +9,9 @@ How the pieces fit:
 * `layout`: the per-instance context block (`ctx`) native code reads memory, globals,
   imports, tables and type ids through;
 * `natives`: native mirrors of shared memories, globals and tables;
+* `objload`, `lazyjit`, `hostkey`: object code (cached or fresh) is placed in memory by
+  our own small ELF loader, LLJIT only when it cannot; with a warm cache a run never
+  imports llvmlite (`hostkey` builds the cache key without it);
 * `runtime_state`, `trampolines`, `traps`, `host_ops`: traps unwind with
   `llvm.eh.sjlj.longjmp` to the entry trampoline; calls into Python go through two
   ctypes callbacks, whose Python exceptions are re-raised unchanged at the entry;
