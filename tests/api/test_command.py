@@ -154,8 +154,6 @@ def test_trap_backtrace_names_functions(engine_name: str, tmp_path: Path) -> Non
     assert info.value.trap_code == "unreachable"
     names = [f.func_name for f in info.value.frames]
     assert names, "a trap carries at least the frame wasm was entered at"
-    if engine_name == "llvm" and names[:4] != ["inner", "middle", "outer", "main"]:
-        pytest.xfail("llvm engine: native frames are not unwound, only the entry frame is known")
     assert names[:4] == ["inner", "middle", "outer", "main"]
 
 

@@ -15,6 +15,13 @@ How the pieces fit:
 * `runtime_state`, `trampolines`, `traps`, `host_ops`: traps unwind with
   `llvm.eh.sjlj.longjmp` to the entry trampoline; calls into Python go through two
   ctypes callbacks, whose Python exceptions are re-raised unchanged at the entry;
+* `backtrace`: a trap walks the frame-pointer chain natively (wasm functions keep frame
+  pointers and are not inlined) and the entry maps the return addresses to wasm frames;
+* `fastcall`: call paths bound per function for plain-number signatures (Python -> wasm
+  entry, wasm -> Python host call);
+* threads: native code runs on one thread at a time (`runtime_state.entry_lock`, under
+  which the entry also fills and reads its buffers and `rt`); every use of LLVM holds
+  `jit._lock`; per-signature glue and type ids are created once under their own locks;
 * polling: a countdown in `ctx` at function entries and loop headers calls the host
   (`store.tick(1000)`) every 1000 poll points when the store polls (fuel, deadline,
   interrupt), so one fuel unit is one function entry or loop iteration.

@@ -13,8 +13,9 @@ from ...model import Module
 from ...runtime.instance import Instance
 from ...runtime.objects import FuncInstance, RawValue, wrap_raw
 from ..base import CompiledModule, Engine
+from . import backtrace, runtime_state
 from . import cache as code_cache
-from . import runtime_state
+from .fastcall import entry_call
 from .host_ops import POLL_COST as POLL_INTERVAL  # poll points between two store ticks
 from .host_ops import dispatch_host_op
 from .layout import CTX_COUNTDOWN, CTX_MEMORY, ContextLayout
@@ -187,43 +188,57 @@ class LLVMFunc(FuncInstance):
         self.ctx = ctx
         self.address: int = compiled.tracker[function_symbol(index)]
         glue = glue_for(self.type.params, self.type.results)
+        self._glue = glue  # keeps the trampoline's code mapped
         self._trampoline = glue.trampoline
         self._params = SlotCodec(self.type.params)
         self._results = SlotCodec(self.type.results)
         self._buf = ctypes.create_string_buffer(max(self._params.size, self._results.size))
         self._buf_address = ctypes.addressof(self._buf)
         self._compiled = compiled  # keeps the code alive
+        fast = entry_call(self)
+        if fast is not None:  # plain-number signatures: a call path with everything bound
+            self.call = fast  # type: ignore[method-assign]
 
     def native_entry(self) -> tuple[int, int, int]:
         return (type_id(self.type), self.address, self.ctx.address)
 
-    def call(self, args: Sequence[RawValue]) -> list[RawValue]:
+    def general_call(self, args: Sequence[RawValue]) -> list[RawValue]:
+        """`call` for any signature (`fastcall.entry_call` binds a quicker one for most)."""
         if len(args) != len(self.type.params):
             raise Trap(
                 f"wrong number of arguments: expected {len(self.type.params)}, got {len(args)}"
             )
-        try:
-            self._params.pack_into(self._buf, args)
-        except struct.error:  # out-of-range integers from the host: wrap them to their width
-            self._params.pack_into(
-                self._buf, [wrap_raw(t, v) for t, v in zip(self.type.params, args)]
-            )
-        with runtime_state.entry_lock:  # one thread in native code at a time (one `rt`)
+        # One thread in native code at a time (one `rt`). The argument buffer, `rt` and the
+        # pending exception are shared with other threads: fill, enter and read back under
+        # the lock.
+        with runtime_state.entry_lock:
+            try:
+                self._params.pack_into(self._buf, args)
+            except struct.error:  # out-of-range integers from the host: wrap to their width
+                self._params.pack_into(
+                    self._buf, [wrap_raw(t, v) for t, v in zip(self.type.params, args)]
+                )
             if runtime_state.rt[0] == 0:
                 runtime_state.enter()
             code = self._trampoline(self.address, self.ctx.address, self._buf_address)
-        if code:
-            if code == HOST_EXCEPTION:
-                exc = runtime_state.take_pending()
-                if isinstance(exc, Trap) and not exc.frames:
-                    exc.frames = [self.frame()]
-                raise exc
-            trap = trap_for(code)
-            trap.frames = [self.frame()]  # native frames are not unwound: the entry only
-            raise trap
-        if not self.type.results:
-            return []
-        return self._results.unpack_from(self._buf)
+            if code:
+                raise self._failure(code)
+            if not self.type.results:
+                return []
+            return self._results.unpack_from(self._buf)
+
+    def _failure(self, code: int) -> BaseException:
+        """The exception a nonzero trampoline result stands for (call under the lock)."""
+        if code == HOST_EXCEPTION:
+            exc = runtime_state.take_pending()
+            if isinstance(exc, Trap) and not exc.frames:
+                exc.frames = backtrace.frames(runtime_state.trap_addresses(), self)
+            return exc
+        trap = trap_for(code)
+        trap.frames = backtrace.frames(runtime_state.trap_addresses(), self)
+        return trap
+
+    call = general_call
 
     def frame(self) -> Frame:
         instance = self.ctx.instance
@@ -240,6 +255,15 @@ class LLVMCompiledModule(CompiledModule):
         self.tracker = tracker
         self.code = code  # the object code, as `serialize` returns it
         self.layout = ContextLayout.of(module)
+        backtrace.register(self)
+
+    def function_starts(self) -> dict[int, int]:
+        """Function index -> address of each defined function's code (for backtraces)."""
+        first = self.module.num_imported_funcs
+        return {
+            first + i: self.tracker[function_symbol(first + i)]
+            for i in range(len(self.module.funcs))
+        }
 
     def serialize(self) -> bytes:
         """The compiled code, loadable with `LLVMEngine.deserialize` on the same target."""

@@ -15,6 +15,8 @@ from typing import Any
 import llvmlite
 import llvmlite.binding as llvm
 
+# Held by every call into LLVM (parsing, optimizing, emitting, linking): llvmlite's global
+# context and the one LLJIT are not safe to use from two threads at once.
 _lock = threading.RLock()
 _names = itertools.count()
 
@@ -42,16 +44,17 @@ def _lljit() -> Any:
 
 def target_key() -> str:
     """What compiled code depends on besides the module: for the compile cache's key."""
-    tm = _target_machine()
-    return "|".join(
-        [
-            llvmlite.__version__,
-            ".".join(map(str, llvm.llvm_version_info)),
-            tm.triple,
-            llvm.get_host_cpu_name(),
-            llvm.get_host_cpu_features().flatten(),
-        ]
-    )
+    with _lock:  # every use of LLVM holds the one lock: it is not thread-safe
+        tm = _target_machine()
+        return "|".join(
+            [
+                llvmlite.__version__,
+                ".".join(map(str, llvm.llvm_version_info)),
+                tm.triple,
+                llvm.get_host_cpu_name(),
+                llvm.get_host_cpu_features().flatten(),
+            ]
+        )
 
 
 def compile_ir(ir: str, opt_level: int = 2) -> bytes:

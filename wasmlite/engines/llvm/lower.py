@@ -25,6 +25,7 @@ from .irgen import (
     Value,
 )
 from .layout import CTX_COUNTDOWN, CTX_MEMORY, ContextLayout
+from .trampolines import FRAME_POINTER
 from .values import LLTYPE, ret_type
 
 
@@ -176,7 +177,10 @@ class FunctionLowerer(FunctionBuilder):
         params = ", ".join(
             ["ptr %ctx"] + [f"{LLTYPE[t]} %p{i}" for i, t in enumerate(self.type.params)]
         )
-        return f"define {ret_type(self.type.results)} @f{self.func_index}({params})"
+        ret = ret_type(self.type.results)
+        # noinline: every wasm function keeps its own frame, so a trap's backtrace names
+        # each one (as wasmtime's, which does not inline either); wasm producers inline.
+        return f"define {ret} @f{self.func_index}({params}) noinline {FRAME_POINTER}"
 
     def stack_check(self) -> None:
         fa = self.op("call ptr @llvm.frameaddress.p0(i32 0)")

@@ -20,6 +20,7 @@ used the table (a Python-engine instance linked earlier) keeps writing to the ol
 from __future__ import annotations
 
 import ctypes
+import threading
 from typing import Any
 
 from ...model import FuncType, ValType
@@ -29,13 +30,17 @@ from .refs import from_handle, to_handle
 
 _M64 = (1 << 64) - 1
 _type_ids: dict[FuncType, int] = {}
+_type_ids_lock = threading.Lock()
 
 
 def type_id(ft: FuncType) -> int:
     """Canonical id of a function type, the same across modules (0 is reserved for null)."""
     tid = _type_ids.get(ft)
     if tid is None:
-        tid = _type_ids[ft] = len(_type_ids) + 1
+        with _type_ids_lock:  # two threads must not give two types one id
+            tid = _type_ids.get(ft)
+            if tid is None:
+                tid = _type_ids[ft] = len(_type_ids) + 1
     return tid
 
 

@@ -7,10 +7,12 @@ and small, and a handle may sit in native memory that Python cannot scan).
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 _objects: list[Any] = [None]
 _handles: dict[int, int] = {}  # id(object) -> handle
+_lock = threading.Lock()
 
 
 def to_handle(value: Any) -> int:
@@ -18,9 +20,12 @@ def to_handle(value: Any) -> int:
         return 0
     h = _handles.get(id(value))
     if h is None:
-        h = len(_objects)
-        _objects.append(value)
-        _handles[id(value)] = h
+        with _lock:  # one handle per object, one object per handle, whatever the threads
+            h = _handles.get(id(value))
+            if h is None:
+                h = len(_objects)
+                _objects.append(value)
+                _handles[id(value)] = h
     return h
 
 

@@ -5,9 +5,13 @@
     rt[0]  the innermost entry trampoline's jump buffer (0 when no wasm runs)
     rt[1]  the native stack limit: a function entered below it traps "call stack exhausted"
     rt[2]  the trap code being raised (0 otherwise)
+    rt[3]  the table slot an "uninitialized element" trap names
+    rt[4]  how many return addresses follow (the backtrace of the last trap, innermost
+           first: `wl_walk` in `trampolines` records them walking the frame-pointer chain)
 
 Native wasm code runs on one thread at a time (one `rt`): entries take `entry_lock`, which
-host callbacks re-entering wasm on the same thread already hold.
+host callbacks re-entering wasm on the same thread already hold; the entry reads what a
+trap left in `rt` before releasing it.
 
 Two callbacks serve native code: `wl_host(ctx, op, a, b, c, d, e) -> i64` performs the
 instructions that need the host (see `HostOp`), `wl_call(handle, buf) -> i32` calls a
@@ -23,12 +27,13 @@ import threading
 import weakref
 from typing import Any
 
-from ...model import FuncType
 from .refs import from_handle
 from .traps import HOST_EXCEPTION
-from .values import SlotCodec
 
-rt = (ctypes.c_uint64 * 4)()
+BT_COUNT = 4
+BT_FIRST = 5
+BT_MAX = 256  # deeper backtraces keep their innermost frames
+rt = (ctypes.c_uint64 * (BT_FIRST + BT_MAX))()
 RT_ADDRESS = ctypes.addressof(rt)
 
 # Room left below the stack limit for host callbacks (Python frames) made at the deepest
@@ -66,6 +71,11 @@ def take_pending() -> BaseException:
     return _pending.pop()
 
 
+def trap_addresses() -> list[int]:
+    """Return addresses recorded by the last trap's frame walk, innermost first."""
+    return rt[BT_FIRST : BT_FIRST + min(rt[BT_COUNT], BT_MAX)]
+
+
 def _host(ctx: int, op: int, a: int, b: int, c: int, d: int, e: int) -> int:
     try:
         return ctx_owners[ctx].host_op(op, a, b, c, d, e)
@@ -74,28 +84,19 @@ def _host(ctx: int, op: int, a: int, b: int, c: int, d: int, e: int) -> int:
         return 0
 
 
-class _CallCodecs:
-    __slots__ = ("params", "results")
-
-    def __init__(self, ft: FuncType):
-        self.params = SlotCodec(ft.params)
-        self.results = SlotCodec(ft.results)
-
-
-_codecs: dict[FuncType, _CallCodecs] = {}
+# Handle -> its bound host-call path (`fastcall.host_call`); handles live as long as the
+# process, and so may these.
+_host_calls: dict[int, Any] = {}
 
 
 def _call(handle: int, buf: int) -> int:
     try:
-        func = from_handle(handle)
-        codecs = _codecs.get(func.type)
-        if codecs is None:
-            codecs = _codecs[func.type] = _CallCodecs(func.type)
-        size = max(codecs.params.size, codecs.results.size)
-        view = (ctypes.c_char * size).from_address(buf)
-        results = func.call(codecs.params.unpack_from(view))
-        if codecs.results.types:
-            codecs.results.pack_into(view, results)
+        run = _host_calls.get(handle)
+        if run is None:
+            from .fastcall import host_call
+
+            run = _host_calls[handle] = host_call(from_handle(handle))
+        run(buf)
         return 0
     except BaseException as exc:  # re-raised at the wasm entry
         stash(exc)

@@ -12,23 +12,68 @@
 from __future__ import annotations
 
 import ctypes
+import threading
 from collections.abc import Sequence
 from typing import Any
 
 from ...model import ValType
 from .lazyjit import compile_ir, link_object
+from .runtime_state import BT_COUNT, BT_FIRST, BT_MAX
 from .values import LLTYPE, SLOT, ret_type, sig_key
+
+# On every function that may be on the stack when a trap unwinds (see `WALK_HELPER`): keep
+# a frame pointer, and a frame (no sibling calls: a tail call would drop its caller's frame
+# from the backtrace).
+FRAME_POINTER = '"frame-pointer"="all" "disable-tail-calls"="true"'
 
 TRAMPOLINE_PROTO = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
 
-RUNTIME_DECLS = """\
-@wl_rt = external global [4 x i64]
+RUNTIME_DECLS = f"""\
+@wl_rt = external global [{BT_FIRST + BT_MAX} x i64]
 declare i64 @wl_host(ptr, i32, i64, i64, i64, i64, i64)
 declare i32 @wl_call(i64, ptr)
 declare i32 @llvm.eh.sjlj.setjmp(ptr)
 declare void @llvm.eh.sjlj.longjmp(ptr) noreturn
 declare ptr @llvm.frameaddress.p0(i32)
 declare ptr @llvm.stacksave.p0()
+"""
+
+# `wl_walk(fp)`, called with its caller's frame address just before a trap unwinds: records
+# the return address of every frame from there up to the innermost entry trampoline (whose
+# frame address is word 0 of its jump buffer) in `wl_rt` (see `runtime_state`). Wasm
+# functions keep frame pointers, so the saved-rbp chain links exactly the wasm frames; the
+# walk stops early at anything that does not look like that chain (addresses must rise).
+WALK_HELPER = f"""
+define internal void @wl_walk(ptr %start) noinline cold {{
+entry:
+  %jb = load ptr, ptr @wl_rt
+  %topp = load ptr, ptr %jb
+  %top = ptrtoint ptr %topp to i64
+  br label %loop
+loop:
+  %fp = phi ptr [ %start, %entry ], [ %next, %rec ]
+  %n = phi i64 [ 0, %entry ], [ %n1, %rec ]
+  %fpi = ptrtoint ptr %fp to i64
+  %next = load volatile ptr, ptr %fp, align 8
+  %nexti = ptrtoint ptr %next to i64
+  %rises = icmp ugt i64 %nexti, %fpi
+  %inside = icmp ult i64 %nexti, %top
+  %room = icmp ult i64 %n, {BT_MAX}
+  %c1 = and i1 %rises, %inside
+  %go = and i1 %c1, %room
+  br i1 %go, label %rec, label %done
+rec:
+  %rap = getelementptr ptr, ptr %fp, i64 1
+  %ra = load volatile i64, ptr %rap, align 8
+  %k = add i64 %n, {BT_FIRST}
+  %slot = getelementptr i64, ptr @wl_rt, i64 %k
+  store i64 %ra, ptr %slot, align 8
+  %n1 = add i64 %n, 1
+  br label %loop
+done:
+  store i64 %n, ptr getelementptr (i64, ptr @wl_rt, i64 {BT_COUNT}), align 8
+  ret void
+}}
 """
 
 
@@ -102,6 +147,8 @@ def _adapter_ir(params: Sequence[ValType], results: Sequence[ValType]) -> str:
         "  %bad = icmp ne i32 %st, 0",
         "  br i1 %bad, label %throw, label %ok",
         "throw:",
+        "  %fa = call ptr @llvm.frameaddress.p0(i32 0)",
+        "  call void @wl_walk(ptr %fa)",
         "  %jb = load ptr, ptr @wl_rt",
         "  call void @llvm.eh.sjlj.longjmp(ptr %jb)",
         "  unreachable",
@@ -122,7 +169,9 @@ def _adapter_ir(params: Sequence[ValType], results: Sequence[ValType]) -> str:
                 agg = f"%s{i}"
             lines.append(f"  ret {rt} {agg}")
     body = "\n".join(lines)
-    return f"{RUNTIME_DECLS}\ndefine {rt} @adapter({plist}) {{\nentry:\n{body}\n}}\n"
+    return (
+        f"{RUNTIME_DECLS}\ndefine {rt} @adapter({plist}) {FRAME_POINTER} {{\nentry:\n{body}\n}}\n"
+    )
 
 
 class _Glue:
@@ -142,8 +191,10 @@ def _glue_object(key: str, params: Sequence[ValType], results: Sequence[ValType]
     cache_key = cache.cache_key(f"glue:{key}".encode()) if cache.enabled() else None
     obj = cache.load(cache_key) if cache_key else None
     if obj is None:
-        ir = _trampoline_ir(params, results) + _adapter_ir(params, results).replace(
-            RUNTIME_DECLS, ""
+        ir = (
+            _trampoline_ir(params, results)
+            + _adapter_ir(params, results).replace(RUNTIME_DECLS, "")
+            + WALK_HELPER
         )
         obj = compile_ir(ir)
         if cache_key:
@@ -152,11 +203,18 @@ def _glue_object(key: str, params: Sequence[ValType], results: Sequence[ValType]
 
 
 _glue: dict[str, _Glue] = {}
+# Two threads building the same signature's glue at once would each link a copy, and the
+# copy replaced in `_glue` would be unmapped while its trampoline is still in use.
+_glue_lock = threading.Lock()
 
 
 def glue_for(params: Sequence[ValType], results: Sequence[ValType]) -> _Glue:
+    """The signature's glue; it lives as long as the process (callers keep a reference)."""
     key = sig_key(params, results)
     g = _glue.get(key)
     if g is None:
-        g = _glue[key] = _Glue(key, params, results)
+        with _glue_lock:
+            g = _glue.get(key)
+            if g is None:
+                g = _glue[key] = _Glue(key, params, results)
     return g
