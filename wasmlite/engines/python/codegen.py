@@ -28,13 +28,16 @@ from .scalar import f32_from_bits, f64_from_bits
 from .templates import LOADS, STORES, TEMPLATES
 
 MAX_NEST = 24
+# Branch targets nested deeper than this many Python loops become guard-flag blocks (no
+# `while`), since CPython allows only 20 nested loops; real loops still count.
+LOOP_BUDGET = 10
 _COND_OPS = frozenset(("i32.eqz", "i32.and", "i32.or"))
 _CONTROL = frozenset(
     "block loop if else end br br_if br_table return unreachable".split()
 )  # fold at most this many operations into one expression
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """A compile-time operand-stack entry: Python expression text and the names it reads."""
 
@@ -57,6 +60,11 @@ class Ctl:
     escapes: set[int] = field(default_factory=set)  # targets of branches crossing this loop
     unreachable: bool = False
     has_else: bool = False
+    flag: bool = False  # a targeted block without `while`: branches set `_br` and fall out
+    flag_used: bool = False  # some branch targets this flag block
+    flag_escapes: set[int] = field(default_factory=set)  # flag targets jumped to from inside
+    needs_guard: bool = False  # the next statement here must be under `if not _br:`
+    guard_open: bool = False  # an `if not _br:` is open (indent is one deeper)
 
     @property
     def arity(self) -> int:
@@ -174,8 +182,28 @@ class FuncGen:
     # -- output ---------------------------------------------------------------------
 
     def emit(self, text: str) -> None:
-        self.lines.append("    " * self.ctls[-1].indent + text)
+        ctl = self.ctls[-1]
+        if ctl.needs_guard:
+            self._open_guard(ctl)
+        self.lines.append("    " * ctl.indent + text)
         self.line_instrs.append(self.current)
+
+    def _open_guard(self, ctl: Ctl) -> None:
+        """Skip the rest of `ctl`'s body while a flag branch is on its way out."""
+        ctl.needs_guard = False
+        if ctl.guard_open:
+            ctl.indent -= 1
+        self.lines.append("    " * ctl.indent + "if not _br:")
+        self.line_instrs.append(self.current)
+        ctl.indent += 1
+        ctl.guard_open = True
+
+    @staticmethod
+    def _close_guard(ctl: Ctl) -> None:
+        ctl.needs_guard = False
+        if ctl.guard_open:
+            ctl.indent -= 1
+            ctl.guard_open = False
 
     def line_offsets(self) -> list[int | None]:
         """Byte offset of the wasm instruction behind each line of the last `generate()`
@@ -334,6 +362,8 @@ class FuncGen:
         nparams, nresults = self.info.block_type(imm)
         self.ids += 1
         outer = self.ctls[-1]
+        if outer.needs_guard:
+            self._open_guard(outer)
         pyloop = i in self.targeted
         ctl = Ctl(
             kind, len(self.stack) - nparams, nparams, nresults, pyloop, self.ids, outer.indent
@@ -353,19 +383,33 @@ class FuncGen:
         if len(self.lines) == ctl.body_start:
             self.emit("pass")
 
-    def branch(self, depth: int) -> None:
-        """Emit the jump for `br depth` with the operands on the stack (not popped)."""
+    def _flag_pending(self, ident: int) -> None:
+        """Record a flag jump to `ident` leaving every construct inside that target."""
+        for c in reversed(self.ctls):
+            if c.ident == ident:
+                break
+            c.flag_escapes.add(ident)
+
+    def branch(self, depth: int) -> bool:
+        """Emit the jump for `br depth` with the operands on the stack (not popped); True
+        when it is a flag jump (the code after it must be guarded)."""
         target = self.ctls[-1 - depth]
         n = target.arity
         vals = [self.value(e) for e in self.stack[len(self.stack) - n :]] if n else []
         if target.kind == "func":
             self.emit(self._return_stmt(vals))
-            return
+            return False
         slots = [f"s{target.base + k}" for k in range(n)]
         pairs = [(s, v) for s, v in zip(slots, vals) if s != v]
         if pairs:
             self.emit(f"{', '.join(s for s, _ in pairs)} = {', '.join(v for _, v in pairs)}")
         crossed = [c for c in self.ctls[len(self.ctls) - depth :] if c.pyloop]
+        target.flag_used |= target.flag  # however the jump travels, it ends at the reset
+        if target.flag and not crossed:
+            self.uses_br = True
+            self.emit(f"_br = {target.ident}")
+            self._flag_pending(target.ident)
+            return True
         if not crossed:
             self.emit("continue" if target.kind == "loop" else "break")
         else:
@@ -373,6 +417,7 @@ class FuncGen:
             crossed[-1].escapes.add(target.ident)
             self.emit(f"_br = {target.ident}")
             self.emit("break")
+        return False
 
     @staticmethod
     def _return_stmt(vals: list[str]) -> str:
@@ -387,6 +432,7 @@ class FuncGen:
         ctl = self.ctls[-1]
         if not ctl.unreachable and ctl.kind != "if":  # an `if` did it at the end of each arm
             self.materialize_all()
+        self._close_guard(ctl)
         if ctl.kind == "func":
             if not ctl.unreachable:
                 vals = (
@@ -401,29 +447,52 @@ class FuncGen:
         if ctl.pyloop:
             self.emit("break")
         self.ctls.pop()
+        parent = self.ctls[-1]
+        if ctl.flag_used:
+            # raw line: a pending guard of the parent must not wrap the reset
+            self.lines.append("    " * parent.indent + f"if _br == {ctl.ident}:")
+            self.lines.append("    " * (parent.indent + 1) + "_br = 0")
+            self.line_instrs += [self.current, self.current]
+        if ctl.flag_escapes - {ctl.ident}:
+            parent.needs_guard = True
         if ctl.escapes:
             self._dispatch(ctl.escapes)
         self.reset_stack(ctl.base + ctl.nresults)
 
     def _dispatch(self, escapes: set[int]) -> None:
-        """After a loop that branches crossed: finish or continue their jumps."""
+        """After a loop that branches crossed: finish or continue their jumps. Targets
+        inside the next enclosing Python loop are flag blocks, reached by guards."""
         here = next((c for c in reversed(self.ctls) if c.pyloop), None)
-        self.emit("if _br:")
+        limit = here.ident if here is not None else 0
+        hit = here is not None and here.ident in escapes
+        others = {e for e in escapes if e < limit}
+        inner = {e for e in escapes if e > limit}
         outer = self.ctls[-1]
-        outer.indent += 1
-        others = set(escapes)
-        if here is not None and here.ident in escapes:
-            others.discard(here.ident)
-            self.emit(f"if _br == {here.ident}:")
+        if hit or others:
+            self.emit("if _br:")
             outer.indent += 1
-            self.emit("_br = 0")
-            self.emit("continue" if here.kind == "loop" else "break")
+            if hit:
+                assert here is not None
+                self.emit(f"if _br == {here.ident}:")
+                outer.indent += 1
+                self.emit("_br = 0")
+                self.emit("continue" if here.kind == "loop" else "break")
+                outer.indent -= 1
+            if others:
+                assert here is not None
+                here.escapes |= others
+                if inner:
+                    self.emit(f"if _br < {limit}:")
+                    outer.indent += 1
+                    self.emit("break")
+                    outer.indent -= 1
+                else:
+                    self.emit("break")
             outer.indent -= 1
-        if others:
-            assert here is not None
-            here.escapes |= others
-            self.emit("break")
-        outer.indent -= 1
+        if inner:
+            for e in inner:
+                self._flag_pending(e)
+            outer.needs_guard = True
 
     # -- instructions --------------------------------------------------------------------
 
@@ -438,11 +507,11 @@ class FuncGen:
         if row is not None:
             self.operation(row[0], row[1], len(op.params or ()))
             return
-        handler = getattr(self, "op_" + name.replace(".", "_"), None)
+        handler = _handler(type(self), name)
         if handler is None:
             self.op_generic(ins)
             return
-        handler(ins, i)
+        handler(self, ins, i)
 
     def _cond_op(self, name: str) -> bool:
         """`i32.eqz`/`and`/`or` of conditions stay conditions (no int round trip)."""
@@ -471,7 +540,11 @@ class FuncGen:
 
     def op_block(self, ins, i):  # type: ignore[no-untyped-def]
         self.materialize_all()
-        self.open(self.new_ctl("block", ins.imm, i))
+        ctl = self.new_ctl("block", ins.imm, i)
+        if ctl.pyloop and sum(c.pyloop for c in self.ctls) >= LOOP_BUDGET:
+            ctl.pyloop = False
+            ctl.flag = True
+        self.open(ctl)
 
     def op_loop(self, ins, i):  # type: ignore[no-untyped-def]
         self.materialize_all()
@@ -493,6 +566,7 @@ class FuncGen:
         ctl = self.ctls[-1]
         if not ctl.unreachable:
             self.materialize_all()
+        self._close_guard(ctl)
         self.ensure_body(ctl)
         ctl.indent -= 1
         self.emit("else:")
@@ -508,6 +582,7 @@ class FuncGen:
         if ctl.kind == "if":
             if not ctl.unreachable:
                 self.materialize_all()
+            self._close_guard(ctl)
             self.ensure_body(ctl)
             ctl.indent -= 1
             then_dead = getattr(ctl, "else_unreachable", False) if ctl.has_else else False
@@ -526,8 +601,10 @@ class FuncGen:
         cond = self.pop()
         self.emit(f"if {cond.expr}:")
         self.ctls[-1].indent += 1
-        self.branch(ins.imm)
+        flagged = self.branch(ins.imm)
         self.ctls[-1].indent -= 1
+        if flagged:
+            self.ctls[-1].needs_guard = True
 
     def op_br_table(self, ins, i):  # type: ignore[no-untyped-def]
         labels, default = ins.imm
@@ -800,6 +877,19 @@ class FuncGen:
         else:
             self.emit(text)
         self.info.helpers.add(fn)
+
+
+_HANDLERS: dict[tuple[type, str], object] = {}
+
+
+def _handler(cls: type, name: str):  # type: ignore[no-untyped-def]
+    """The `op_<name>` method of a generator class, looked up once per (class, opcode)."""
+    key = (cls, name)
+    try:
+        return _HANDLERS[key]
+    except KeyError:
+        fn = _HANDLERS[key] = getattr(cls, "op_" + name.replace(".", "_"), None)
+        return fn
 
 
 def _set_literal(values: list[int]) -> str:

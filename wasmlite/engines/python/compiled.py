@@ -18,7 +18,7 @@ from ...runtime.instance import Instance
 from ...runtime.objects import FuncInstance
 from ..base import CompiledModule, Engine
 from . import cache, scalar, support
-from .codegen import FlatGen, FuncGen, ModuleInfo
+from .codegen import LOOP_BUDGET, FlatGen, FuncGen, ModuleInfo, _targets
 from .function import GENERATED_FILE, PyFunc
 
 
@@ -152,11 +152,41 @@ def _function_source(info: ModuleInfo, index: int, poll: bool) -> str:
 def _translate(info: ModuleInfo, index: int, poll: bool) -> tuple[str, list[int | None]]:
     """Structured source when Python can compile it, else the flat state machine; and the
     wasm byte offset behind each source line (for backtraces; none for the flat form)."""
+    if _surely_too_deep(info, index):
+        return FlatGen(info, index, poll).generate(), []
     gen = FuncGen(info, index, poll)
     source = gen.generate()
     if _too_deep(source):
         return FlatGen(info, index, poll).generate(), []
     return source, gen.line_offsets()
+
+
+def _surely_too_deep(info: ModuleInfo, index: int) -> bool:
+    """Whether the structured form would certainly be too deep, read off the wasm nesting
+    alone (saves generating structured source only to throw it away)."""
+    body = info.module.funcs[index - info.module.num_imported_funcs].body
+    targeted = _targets(body)
+    loops: list[int] = []  # per open construct: Python loops around its body
+    indents: list[int] = []
+    nloops = indent = 0
+    for i, ins in enumerate(body):
+        name = ins.op.name
+        if name in ("block", "loop", "if"):
+            loops.append(nloops)
+            indents.append(indent)
+            if i in targeted and (name != "block" or nloops < LOOP_BUDGET):
+                nloops += 1
+                indent += 1
+                if nloops >= 19:
+                    return True
+            if name == "if":
+                indent += 1
+            if indent >= 90:
+                return True
+        elif name == "end" and loops:
+            nloops = loops.pop()
+            indent = indents.pop()
+    return False
 
 
 def _too_deep(source: str) -> bool:
