@@ -68,7 +68,9 @@ class Frame:
     offset: int | None = None  # byte offset of the instruction in the module, when known
 
     def __str__(self) -> str:
-        name = self.func_name if self.func_name is not None else f"<wasm function {self.func_index}>"
+        name = (
+            self.func_name if self.func_name is not None else f"<wasm function {self.func_index}>"
+        )
         where = f"0x{self.offset:x}" if self.offset is not None else "?"
         mod = f"{self.module}!" if self.module else ""
         return f"{where} - {mod}{name}"

@@ -29,7 +29,9 @@ def _decode_text(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise ParseError("malformed UTF-8 encoding (not a WebAssembly binary or text module)", offset=e.start) from None
+        raise ParseError(
+            "malformed UTF-8 encoding (not a WebAssembly binary or text module)", offset=e.start
+        ) from None
 
 
 def load_module(source: bytes | str, *, validate: bool = True) -> Module:

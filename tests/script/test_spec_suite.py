@@ -38,4 +38,8 @@ def test_front_end_only(path: Path) -> None:
     """Without an engine, every front-end command passes and the rest are skipped."""
     results = run_script_file(str(path), None)
     assert not [r for r in results if r.outcome == "failed"]
-    assert all(r.outcome == "passed" for r in results if r.kind in ("assert_malformed", "assert_invalid", "module"))
+    assert all(
+        r.outcome == "passed"
+        for r in results
+        if r.kind in ("assert_malformed", "assert_invalid", "module")
+    )

@@ -13,7 +13,9 @@ from .options import add_engine_argument
 
 def add_arguments(name: str, p: argparse.ArgumentParser) -> None:
     p.add_argument("module", metavar="MODULE", help=".wasm or .wat file")
-    p.add_argument("-o", "--output", metavar="OUT", help="output file (default: MODULE with .cwasm)")
+    p.add_argument(
+        "-o", "--output", metavar="OUT", help="output file (default: MODULE with .cwasm)"
+    )
     add_engine_argument(p)
 
 
@@ -23,7 +25,9 @@ def main(args: argparse.Namespace) -> int:
 
     output = args.output or os.path.splitext(args.module)[0] + ".cwasm"
     if os.path.abspath(output) == os.path.abspath(args.module):
-        raise WasmError(f"refusing to overwrite the input module {args.module!r} with compiled code")
+        raise WasmError(
+            f"refusing to overwrite the input module {args.module!r} with compiled code"
+        )
     engine = Engine(Config(engine=engine_name(args)))
     data = Module.from_file(engine, args.module).serialize()
     _write_atomically(output, data)

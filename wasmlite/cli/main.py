@@ -26,7 +26,9 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="wasmlite", description="A WebAssembly + WASI runtime in Python.")
+    parser = argparse.ArgumentParser(
+        prog="wasmlite", description="A WebAssembly + WASI runtime in Python."
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (modname, help_text) in SUBCOMMANDS.items():
@@ -69,7 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {_one_line(str(e))}", file=sys.stderr)
         return 1
     except OSError as e:
-        print(f"error: {e.strerror or e}: {e.filename}" if e.filename else f"error: {e}", file=sys.stderr)
+        print(
+            f"error: {e.strerror or e}: {e.filename}" if e.filename else f"error: {e}",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         return 130

@@ -29,6 +29,9 @@ def engine_name(args: argparse.Namespace) -> str | None:
 
     name = default_engine_name()
     if name != "llvm":
-        print("wasmlite: the LLVM engine is unavailable (llvmlite does not import); "
-              "using the pure-Python engine", file=sys.stderr)
+        print(
+            "wasmlite: the LLVM engine is unavailable (llvmlite does not import); "
+            "using the pure-Python engine",
+            file=sys.stderr,
+        )
     return name

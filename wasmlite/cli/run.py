@@ -14,22 +14,51 @@ TRAP_EXIT_STATUS = 134  # what wasmtime exits with on a trap (as if aborted)
 
 
 def add_arguments(name: str, p: argparse.ArgumentParser) -> None:
-    p.add_argument("--dir", action="append", default=[], metavar="HOST[::GUEST]",
-                   help="preopen a host directory (as GUEST in the guest; default: the same path)")
-    p.add_argument("--dir-ro", action="append", default=[], metavar="HOST[::GUEST]",
-                   help="preopen a host directory read-only")
-    p.add_argument("--env", action="append", default=[], metavar="NAME[=VALUE]",
-                   help="set a guest environment variable; NAME alone inherits it from the host")
-    p.add_argument("--invoke", metavar="FUNC", help="call this export with ARGS and print its results")
+    p.add_argument(
+        "--dir",
+        action="append",
+        default=[],
+        metavar="HOST[::GUEST]",
+        help="preopen a host directory (as GUEST in the guest; default: the same path)",
+    )
+    p.add_argument(
+        "--dir-ro",
+        action="append",
+        default=[],
+        metavar="HOST[::GUEST]",
+        help="preopen a host directory read-only",
+    )
+    p.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME[=VALUE]",
+        help="set a guest environment variable; NAME alone inherits it from the host",
+    )
+    p.add_argument(
+        "--invoke", metavar="FUNC", help="call this export with ARGS and print its results"
+    )
     add_engine_argument(p)
     p.add_argument("--fuel", type=int, help="stop the guest after about N instructions")
     p.add_argument("--timeout", help="stop the guest after this long (e.g. 2s, 500ms, 1.5)")
     p.add_argument("--trace", action="store_true", help="log every WASI call to stderr")
     p.add_argument("--no-cache", action="store_true", help="do not use the compiled-code cache")
-    p.add_argument("-W", dest="wasm_opts", action="append", default=[], metavar="OPT[=VAL]",
-                   help="wasmtime-style options: fuel=N, timeout=DURATION, max-memory-size=BYTES")
-    p.add_argument("-S", dest="wasi_opts", action="append", default=[], metavar="OPT[=VAL]",
-                   help="wasmtime-style WASI options: inherit-env")
+    p.add_argument(
+        "-W",
+        dest="wasm_opts",
+        action="append",
+        default=[],
+        metavar="OPT[=VAL]",
+        help="wasmtime-style options: fuel=N, timeout=DURATION, max-memory-size=BYTES",
+    )
+    p.add_argument(
+        "-S",
+        dest="wasi_opts",
+        action="append",
+        default=[],
+        metavar="OPT[=VAL]",
+        help="wasmtime-style WASI options: inherit-env",
+    )
     p.add_argument("module", metavar="MODULE", help=".wasm, .wat or precompiled .cwasm file")
     p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="guest arguments")
 
@@ -66,13 +95,17 @@ class RunOptions:
         unknown |= set(s) - {"inherit-env", "cli", "inherit-network"}
         if unknown:
             raise WasmError(f"unknown option(s): {', '.join(sorted(unknown))}")
-        self.fuel = args.fuel if args.fuel is not None else (int(w["fuel"]) if "fuel" in w else None)
+        self.fuel = (
+            args.fuel if args.fuel is not None else (int(w["fuel"]) if "fuel" in w else None)
+        )
         timeout = args.timeout or w.get("timeout")
         self.timeout = parse_duration(timeout) if timeout else None
         self.max_memory = int(w["max-memory-size"]) if "max-memory-size" in w else None
         self.inherit_env = s.get("inherit-env", "n") in ("", "y", "yes", "true", "1")
         self.env = self._environment(args.env)
-        self.preopens = [_preopen(d, False) for d in args.dir] + [_preopen(d, True) for d in args.dir_ro]
+        self.preopens = [_preopen(d, False) for d in args.dir] + [
+            _preopen(d, True) for d in args.dir_ro
+        ]
 
     def _environment(self, items: list[str]) -> dict[str, str]:
         env = dict(os.environ) if self.inherit_env else {}

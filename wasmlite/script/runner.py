@@ -168,7 +168,9 @@ class ScriptRunner:
             got = ", ".join(describe(a) for a in actual)
             self._record(cmd, "assert_return", FAILED, f"got [{got}], expected {expected}")
 
-    def _expect_trap(self, cmd: Any, kind: str, run: Callable[[], object], cls: type = Trap) -> None:
+    def _expect_trap(
+        self, cmd: Any, kind: str, run: Callable[[], object], cls: type = Trap
+    ) -> None:
         try:
             run()
         except cls as e:
@@ -187,34 +189,56 @@ class ScriptRunner:
 
     def _cmd_AssertExhaustion(self, cmd: wast.AssertExhaustion) -> None:
         if self._action_command(cmd, "assert_exhaustion"):
-            self._expect_trap(cmd, "assert_exhaustion", lambda: self._perform(cmd.action), Exhaustion)
+            self._expect_trap(
+                cmd, "assert_exhaustion", lambda: self._perform(cmd.action), Exhaustion
+            )
 
     def _cmd_AssertUninstantiable(self, cmd: Any) -> None:
         if self._action_command(cmd, "assert_uninstantiable"):
-            self._expect_trap(cmd, "assert_uninstantiable", lambda: self._instantiate(self._load(cmd.module)))
+            self._expect_trap(
+                cmd, "assert_uninstantiable", lambda: self._instantiate(self._load(cmd.module))
+            )
 
     def _cmd_AssertUnlinkable(self, cmd: Any) -> None:
         if not self._action_command(cmd, "assert_unlinkable"):
             return
         module = self._load(cmd.module)
-        self._expect_error(cmd, "assert_unlinkable", lambda: self._instantiate(module), (LinkError,))
+        self._expect_error(
+            cmd, "assert_unlinkable", lambda: self._instantiate(module), (LinkError,)
+        )
 
     def _cmd_AssertMalformed(self, cmd: Any) -> None:
-        self._expect_error(cmd, "assert_malformed", lambda: self._build(cmd.module), (DecodeError, ParseError))
+        self._expect_error(
+            cmd, "assert_malformed", lambda: self._build(cmd.module), (DecodeError, ParseError)
+        )
 
     def _cmd_AssertInvalid(self, cmd: Any) -> None:
-        self._expect_error(cmd, "assert_invalid", lambda: self._load(cmd.module), (ValidationError,))
+        self._expect_error(
+            cmd, "assert_invalid", lambda: self._load(cmd.module), (ValidationError,)
+        )
 
-    def _expect_error(self, cmd: Any, kind: str, run: Callable[[], object], classes: tuple[type, ...]) -> None:
+    def _expect_error(
+        self, cmd: Any, kind: str, run: Callable[[], object], classes: tuple[type, ...]
+    ) -> None:
         try:
             run()
         except classes as e:
             self._record_message(cmd, kind, e, cmd.message)
             return
         except ModuleError as e:
-            self._record(cmd, kind, FAILED, f"expected {classes[0].__name__} {cmd.message!r}, got {type(e).__name__}: {_first_line(e)}")
+            self._record(
+                cmd,
+                kind,
+                FAILED,
+                f"expected {classes[0].__name__} {cmd.message!r}, got {type(e).__name__}: {_first_line(e)}",
+            )
             return
-        self._record(cmd, kind, FAILED, f"expected {classes[0].__name__} {cmd.message!r}, module was accepted")
+        self._record(
+            cmd,
+            kind,
+            FAILED,
+            f"expected {classes[0].__name__} {cmd.message!r}, module was accepted",
+        )
 
     def _record_message(self, cmd: Any, kind: str, error: Exception, expected: str) -> None:
         message = getattr(error, "message", str(error))
@@ -244,5 +268,9 @@ def run_script_file(path: str, engine_name: str | None) -> list[CommandResult]:
     try:
         commands = parse_script(source, path)
     except WasmError as e:
-        return [CommandResult(path, getattr(e, "line", 0) or 0, "script", FAILED, f"script does not parse: {e}")]
+        return [
+            CommandResult(
+                path, getattr(e, "line", 0) or 0, "script", FAILED, f"script does not parse: {e}"
+            )
+        ]
     return ScriptRunner(path, engine_name).run(commands)
