@@ -11,6 +11,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from . import simd_float, simd_int, simd_memory
+from .numeric import FLOAT_CMP, INT_CMP
 from .simd_common import (
     SHAPES,
     V128,
@@ -174,21 +175,6 @@ def _compare(shape: Shape, pred: str) -> Lowering:
         L.push(V128, L.op(f"bitcast {ity} {r} to {V128}"))
 
     return lower
-
-
-INT_CMP = {
-    "eq": "eq",
-    "ne": "ne",
-    "lt_s": "slt",
-    "lt_u": "ult",
-    "gt_s": "sgt",
-    "gt_u": "ugt",
-    "le_s": "sle",
-    "le_u": "ule",
-    "ge_s": "sge",
-    "ge_u": "uge",
-}
-FLOAT_CMP = {"eq": "oeq", "ne": "une", "lt": "olt", "gt": "ogt", "le": "ole", "ge": "oge"}
 
 
 def _build() -> dict[str, Lowering]:
