@@ -52,7 +52,9 @@ class Op:
     def encoding(self) -> bytes:
         if self.prefix is None:
             return bytes([self.code])
-        return bytes([self.prefix]) + _uleb(self.code)
+        from .binary.leb128 import encode_u  # imported late: the binary layer sits above this table
+
+        return bytes([self.prefix]) + encode_u(self.code)
 
     @property
     def is_memory_access(self) -> bool:
@@ -60,18 +62,6 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name})"
-
-
-def _uleb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
 
 
 _CORE = """
