@@ -215,20 +215,27 @@ class FuncGen:
         out.extend(offsets[i] if 0 <= i < len(offsets) else None for i in self.line_instrs)
         return out
 
-    def generate(self) -> str:
-        nparams = len(self.type.params)
+    def _translate_body(self, body_indent: int) -> None:
+        """Translate every reachable instruction of the body (dead code is skipped).
+
+        `body_indent` is the indentation level of the function body's code: 1 inside the
+        structured form's `def`, 0 for the flat form, whose states are placed later.
+        """
         body = self.func.body
         self.targeted = _targets(body)
-        self.ctls.append(Ctl("func", 0, 0, len(self.type.results), False, 0, 1))
+        self.ctls.append(Ctl("func", 0, 0, len(self.type.results), False, 0, body_indent))
         for i, ins in enumerate(body):
-            ctl = self.ctls[-1]
-            if ctl.unreachable:
+            if self.ctls[-1].unreachable:
                 self._skip(ins, i)
                 continue
             self.current = i
             self._instr(ins, i)
             if not self.ctls:
                 break
+
+    def _prologue(self) -> list[str]:
+        """The `def` line and the set-up both forms share: locals, fuel, memory view."""
+        nparams = len(self.type.params)
         params = ", ".join(f"l{i}" for i in range(nparams))
         head = [f"def f{self.index}({params}):"]
         for i, t in enumerate(self.local_types[nparams:], nparams):
@@ -237,6 +244,11 @@ class FuncGen:
             head.append(f"    TICK({self.costs[-1]})")
         if self.uses_memory:
             head.append("    mv = M0.cur")
+        return head
+
+    def generate(self) -> str:
+        self._translate_body(body_indent=1)
+        head = self._prologue()
         if self.uses_br:
             head.append("    _br = 0")
         self.head_lines = len(head)
@@ -929,26 +941,8 @@ class FlatGen(FuncGen):
         self.cur = state
 
     def generate(self) -> str:
-        nparams = len(self.type.params)
-        body = self.func.body
-        self.targeted = _targets(body)
-        self.ctls.append(Ctl("func", 0, 0, len(self.type.results), False, 0, 0))
-        for i, ins in enumerate(body):
-            if self.ctls[-1].unreachable:
-                self._skip(ins, i)
-                continue
-            self.current = i
-            self._instr(ins, i)
-            if not self.ctls:
-                break
-        params = ", ".join(f"l{i}" for i in range(nparams))
-        head = [f"def f{self.index}({params}):"]
-        for i, t in enumerate(self.local_types[nparams:], nparams):
-            head.append(f"    l{i} = {_zero(t)}")
-        if self.poll:
-            head.append(f"    TICK({self.costs[-1]})")
-        if self.uses_memory:
-            head.append("    mv = M0.cur")
+        self._translate_body(body_indent=0)
+        head = self._prologue()
         head.append("    _pc = 0")
         head.append("    while True:")
         tree: list[str] = []
