@@ -87,3 +87,39 @@ def test_exit_code(engine: Engine) -> None:
     wasi.argv = ["exitcode", "42"]
     _, status = run(engine, wasi, "exitcode.wasm")
     assert status == 42
+
+
+START_WRITES = """
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "host" "peek" (func $peek (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (global $seen (export "seen") (mut i32) (i32.const 0))
+  (data (i32.const 8) "hi from start\\n")
+  (func $start
+    (i32.store (i32.const 0) (i32.const 8))
+    (i32.store (i32.const 4) (i32.const 14))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 100)))
+    (global.set $seen (call $peek (i32.const 8))))
+  (start $start)
+  (func (export "_start")))
+"""
+
+
+def test_start_function_may_call_wasi_and_callers(engine: Engine) -> None:
+    """As in wasmtime, the instance's exports (its memory) are usable from the start
+    function: WASI writes and Caller-taking host functions work there."""
+    from wasmlite import FuncType, ValType
+
+    store = Store(engine)
+    store.set_wasi(WasiConfig().stdout_capture())
+    linker = Linker(engine)
+    linker.define_wasi()
+
+    def peek(caller, address: int) -> int:
+        return caller["memory"].read(caller, address, address + 1)[0]
+
+    linker.define_func("host", "peek", FuncType([ValType.i32], [ValType.i32]), peek, True)
+    instance = linker.instantiate(store, Module(engine, START_WRITES))
+    assert store.wasi_stdout() == b"hi from start\n"
+    assert instance.exports(store)["seen"].value(store) == ord("h")

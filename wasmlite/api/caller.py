@@ -20,8 +20,7 @@ class Caller:
 
     The instance is the one that imported the function: with a `Linker`, each
     instantiation gets its own binding; a `Func(..., access_caller=True)` object imported
-    by several instances sees the most recently instantiated one. During the module's
-    start function the instance does not exist yet, and `get` raises WasmError.
+    by several instances sees the most recently instantiated one, from its start function on.
     """
 
     __slots__ = ("_instance", "store")
@@ -33,7 +32,7 @@ class Caller:
     def get(self, name: str) -> Any:
         """The caller's export `name` (a Func, Memory, Table or Global), or None."""
         if self._instance is None:
-            raise WasmError("the calling instance is not available yet (start function)")
+            raise WasmError("the calling instance is not available yet")
         item = self._instance.exports.get(name)
         if item is None:
             return None

@@ -23,8 +23,9 @@ class Instance:
     def __init__(self, store: Store, module: Module, imports: Sequence[Any]):
         check_engine(module, store.engine)
         raw = [unwrap_extern(i) for i in imports]
-        runtime = module._compiled.instantiate(store.runtime, raw, module.name)
-        bind_callers(runtime)
+        runtime = module._compiled.instantiate(
+            store.runtime, raw, module.name, before_start=bind_callers
+        )
         self._init(runtime)
 
     @classmethod

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import LinkError, WasmError
 from ..model import ExternKind, FuncType
+from ..runtime.instance import Instance as RuntimeInstance
 from ..runtime.memory import MemoryInstance
 from ..wasi import MODULE as WASI_MODULE
 from .caller import bind_callers, make_caller_host_func
@@ -134,12 +135,19 @@ class Linker:
         if store.engine is not self.engine and store.engine.name != self.engine.name:
             raise WasmError("linker and store belong to different engines")
         imports = [self._resolve(store, i.module, i.name) for i in module.model.imports]
-        runtime = module._compiled.instantiate(store.runtime, imports, module.name)
-        bind_callers(runtime)
-        if self._wasi_defined and _imports_wasi(module):
-            memory = runtime.exports.get("memory")
-            if isinstance(memory, MemoryInstance):
-                store.wasi_context(self._wasi).bind(memory)
+        binds_wasi = self._wasi_defined and _imports_wasi(module)
+
+        def before_start(runtime: RuntimeInstance) -> None:
+            # The start function may already call WASI or Caller-taking host functions.
+            bind_callers(runtime)
+            if binds_wasi:
+                memory = runtime.exports.get("memory")
+                if isinstance(memory, MemoryInstance):
+                    store.wasi_context(self._wasi).bind(memory)
+
+        runtime = module._compiled.instantiate(
+            store.runtime, imports, module.name, before_start=before_start
+        )
         return Instance._wrap(runtime)
 
 

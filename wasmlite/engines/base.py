@@ -35,7 +35,7 @@ through `.call`. Engines may keep private fast paths between their own function 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -60,12 +60,17 @@ class CompiledModule(ABC):
         """Bind the defined functions to the complete instance (step 5 above)."""
 
     def instantiate(
-        self, store: Store, imports: Sequence[Extern], name: str | None = None
+        self,
+        store: Store,
+        imports: Sequence[Extern],
+        name: str | None = None,
+        before_start: Callable[[Instance], None] | None = None,
     ) -> Instance:
-        """Instantiate with `imports` given in the module's import order."""
+        """Instantiate with `imports` given in the module's import order; `before_start`
+        sees the complete instance just before its start function runs."""
         from ..runtime.instantiate import instantiate
 
-        return instantiate(store, self, imports, name)
+        return instantiate(store, self, imports, name, before_start)
 
 
 class Engine(ABC):

@@ -7,7 +7,7 @@ first out-of-bounds segment traps and the writes made before it stay in place.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LinkError, Trap
@@ -24,8 +24,15 @@ _M64 = (1 << 64) - 1
 
 
 def instantiate(
-    store: Any, compiled: CompiledModule, imports: Sequence[Extern], name: str | None = None
+    store: Any,
+    compiled: CompiledModule,
+    imports: Sequence[Extern],
+    name: str | None = None,
+    before_start: Callable[[Instance], None] | None = None,
 ) -> Instance:
+    """`before_start(instance)` runs once the instance is complete, before its start
+    function: host functions the start function calls (WASI, Callers) may need the
+    instance's exports already."""
     module = compiled.module
     _check_imports(module, imports)
     instance = Instance(module, store, name)
@@ -38,6 +45,8 @@ def instantiate(
     compiled.link(instance)
     _init_elems(instance, module)
     _init_datas(instance, module)
+    if before_start is not None:
+        before_start(instance)
     if module.start is not None:
         instance.funcs[module.start].call([])
     return instance
