@@ -17,7 +17,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = (FIXTURES / "sample.wasm").read_bytes()
 
 
-@pytest.mark.parametrize("flag", ["h", "x", "d"])
+@pytest.mark.parametrize("flag", ["h", "x", "d", "s"])
 def test_sample_matches_wabt(flag: str) -> None:
     expected = (FIXTURES / f"sample.objdump-{flag}.txt").read_text(encoding="utf-8")
     got = objdump(
@@ -26,6 +26,7 @@ def test_sample_matches_wabt(flag: str) -> None:
         show_headers=flag == "h",
         show_details=flag == "x",
         disassemble=flag == "d",
+        show_contents=flag == "s",
     )
     assert got == expected
 

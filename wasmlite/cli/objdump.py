@@ -1,4 +1,5 @@
-"""`wasmlite objdump`: headers (-h), details (-x) and disassembly (-d), as wabt's wasm-objdump."""
+"""`wasmlite objdump`: headers (-h), details (-x), disassembly (-d) and raw section
+contents (-s), as wabt's wasm-objdump."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ def add_arguments(name: str, p: argparse.ArgumentParser) -> None:
     p.add_argument("-x", "--details", action="store_true", help="print section details")
     p.add_argument("-d", "--disassemble", action="store_true", help="disassemble function bodies")
     p.add_argument(
+        "-s", "--full-contents", action="store_true", help="hexdump of every section's contents"
+    )
+    p.add_argument(
         "-j", "--section", metavar="SECTION", help="only this section (e.g. Code, Data, name)"
     )
     p.add_argument(
@@ -27,7 +31,7 @@ def add_arguments(name: str, p: argparse.ArgumentParser) -> None:
         metavar="MODULE",
         help=".wasm file (a .wat file is assembled first, with its names)",
     )
-    p.epilog = "With none of -h/-x/-d, prints the section headers."
+    p.epilog = "With none of -h/-x/-d/-s, prints the section headers."
 
 
 def _binary(path: str) -> bytes:
@@ -43,7 +47,7 @@ def _binary(path: str) -> bytes:
 def main(args: argparse.Namespace) -> int:
     from ..tools.objdump import objdump
 
-    show_headers = args.headers or not (args.details or args.disassemble)
+    show_headers = args.headers or not (args.details or args.disassemble or args.full_contents)
     for path in args.modules:
         text = objdump(
             _binary(path),
@@ -51,6 +55,7 @@ def main(args: argparse.Namespace) -> int:
             show_headers=show_headers,
             show_details=args.details,
             disassemble=args.disassemble,
+            show_contents=args.full_contents,
             section=args.section,
         )
         sys.stdout.write(text)

@@ -305,6 +305,15 @@ def disassembly(dump: Dump) -> list[str]:
     return out
 
 
+def contents(dump: Dump, only: str | None = None) -> list[str]:
+    """Every section's raw payload as a hexdump (`-s`), addressed by file offset."""
+    out = []
+    for s in dump.selected(only):
+        out += ["", f"Contents of section {s.kind}:"]
+        out += hexdump(dump.data[s.start : s.end], s.start, indent="")
+    return out
+
+
 def objdump(
     data: bytes,
     filename: str,
@@ -312,6 +321,7 @@ def objdump(
     show_headers: bool = False,
     show_details: bool = False,
     disassemble: bool = False,
+    show_contents: bool = False,
     section: str | None = None,
 ) -> str:
     """The whole report for one module, as wasm-objdump would print it with the same flags."""
@@ -323,4 +333,6 @@ def objdump(
         lines += details(dump, section)
     if disassemble:
         lines += disassembly(dump)
+    if show_contents:
+        lines += contents(dump, section)
     return "\n".join(lines) + "\n"
