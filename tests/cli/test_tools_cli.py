@@ -157,7 +157,16 @@ def test_bad_binary_input(
     assert not (tmp_path / "out.wasm").exists()
 
 
-@pytest.mark.parametrize("command", ["validate", "inspect", "wasm2wat"])
+def test_inspect_summarizes_an_invalid_module(
+    bad_files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(["inspect", str(bad_files["invalid"])], capsys)
+    assert status == 0 and err == ""
+    assert "Exports (" in out
+    assert "Valid: no: type mismatch (offset 0x" in out
+
+
+@pytest.mark.parametrize("command", ["validate", "wasm2wat"])
 def test_invalid_module(
     command: str, bad_files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -46,3 +46,10 @@ def test_section_sizes() -> None:
     text = _summary()
     assert "Section sizes" in text
     assert "  Code " in text and "  Type " in text
+
+
+def test_validity_is_reported() -> None:
+    assert "Valid: yes" in _summary()
+    data = wat_to_wasm(WAT)
+    text = inspect_module(decode_module(data), scan_sections(data), len(data), "m.wasm", "bad")
+    assert "Valid: no: bad" in text

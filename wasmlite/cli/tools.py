@@ -101,6 +101,7 @@ def _add_inspect(p: argparse.ArgumentParser) -> None:
 
 def _inspect(args: argparse.Namespace) -> int:
     from ..binary import decode_module
+    from ..errors import ValidationError
     from ..tools.convert import wat_to_wasm
     from ..tools.inspect import inspect_module
     from ..tools.sections import scan_sections
@@ -110,8 +111,13 @@ def _inspect(args: argparse.Namespace) -> int:
     if not data.startswith(WASM_MAGIC):  # a text module: summarize its binary form
         data = wat_to_wasm(data, debug_names=True)
     module = decode_module(data)
-    validate_module(module)
-    sys.stdout.write(inspect_module(module, scan_sections(data), len(data), args.module))
+    try:
+        validate_module(module)
+        problem = None
+    except ValidationError as e:  # still worth summarizing: say what is wrong with it
+        problem = str(e)
+    summary = inspect_module(module, scan_sections(data), len(data), args.module, problem)
+    sys.stdout.write(summary)
     return 0
 
 

@@ -98,8 +98,15 @@ def _section_lines(sections: list[Section], total: int) -> list[str]:
     return out
 
 
-def inspect_module(module: Module, sections: list[Section], total: int, filename: str) -> str:
-    """The summary `wasmlite inspect` prints."""
+def inspect_module(
+    module: Module,
+    sections: list[Section],
+    total: int,
+    filename: str,
+    validation_error: str | None = None,
+) -> str:
+    """The summary `wasmlite inspect` prints; a module that failed validation is still
+    summarized, with `validation_error` saying why it cannot run."""
     m = module
     nfuncs = m.num_imported_funcs + len(m.funcs)
     out = [
@@ -128,5 +135,6 @@ def inspect_module(module: Module, sections: list[Section], total: int, filename
         f"Globals: {len(m.globals)} defined, {sum(g.type.mutable for g in m.globals)} mutable"
     )
     out.append(f"Start function: {'none' if m.start is None else m.start}")
+    out.append(f"Valid: {'yes' if validation_error is None else 'no: ' + validation_error}")
     out += _section_lines(sections, total)
     return "\n".join(out) + "\n"
