@@ -24,7 +24,9 @@ How the pieces fit:
   `jit._lock`; per-signature glue and type ids are created once under their own locks;
 * polling: a countdown in `ctx` at function entries and loop headers calls the host
   (`store.tick(1000)`) every 1000 poll points when the store polls (fuel, deadline,
-  interrupt), so one fuel unit is one function entry or loop iteration.
+  interrupt), so one fuel unit is one function entry or loop iteration. Only the code
+  instantiated in such stores has poll points: a compiled module makes that variant on
+  first use (`LLVMCompiledModule.variant`); stores without limits run code without them.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 import struct
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -66,8 +67,12 @@ class LLVMEngine(Engine):
     def __init__(self, opt_level: int | None = None):
         self.opt_level = _requested_opt_level() if opt_level is None else opt_level
 
-    def compile(self, module: Module, cache: bool = True) -> LLVMCompiledModule:
-        """Compile (reusing the on-disk code cache unless `cache` is false)."""
+    def compile(
+        self, module: Module, cache: bool = True, polls: bool = False
+    ) -> LLVMCompiledModule:
+        """Compile (reusing the on-disk code cache unless `cache` is false). The code does
+        not poll; instances in stores that poll get the `polls` variant (see
+        `LLVMCompiledModule.variant`)."""
         plan = self.plan(module)
         key: str | None = None
         if cache and code_cache.enabled():
@@ -75,37 +80,47 @@ class LLVMEngine(Engine):
                 identity = _module_identity(module)
             except Exception:  # a module the encoder cannot write: key on the IR instead
                 identity = module_ir(module).encode()
-            tag = f"|{plan_tag(plan)}|{AUTO_QUICK_TOTAL}|{AUTO_QUICK_FUNCTION}"
+            tag = f"|{plan_tag(plan)}|{AUTO_QUICK_TOTAL}|{AUTO_QUICK_FUNCTION}|polls={polls}"
             key = code_cache.cache_key(identity + tag.encode())
             blob = code_cache.load(key)
             if blob is not None:
                 try:
-                    return self.deserialize(module, blob, fallback=False)
+                    return self.deserialize(module, blob, fallback=False, polls=polls)
                 except (ValueError, struct.error, RuntimeError):
                     pass  # an entry we cannot use: compile afresh and replace it
-        objects = [compile_ir(module_ir(module, part), level) for level, part in plan]
+        objects = [compile_ir(module_ir(module, part, polls), level) for level, part in plan]
         blob = code_cache.pack_objects(objects)
         if key is not None:
             code_cache.store(key, blob)
-        return self._link(module, objects, blob)
+        return self._link(module, objects, blob, polls, cache)
 
-    def deserialize(self, module: Module, code: bytes, fallback: bool = True) -> LLVMCompiledModule:
+    def deserialize(
+        self, module: Module, code: bytes, fallback: bool = True, polls: bool = False
+    ) -> LLVMCompiledModule:
         """A compiled module from `LLVMCompiledModule.serialize()` bytes made for this
         `code_target()`; compiled afresh (when `fallback`) if they cannot be loaded."""
         try:
-            return self._link(module, code_cache.unpack_objects(code), code)
+            return self._link(module, code_cache.unpack_objects(code), code, polls)
         except (ValueError, struct.error, RuntimeError):
             if not fallback:
                 raise
-            return self.compile(module, cache=False)
+            return self.compile(module, cache=False, polls=polls)
 
     def code_target(self) -> str:
         """What serialized code depends on besides the module."""
         return code_cache.cache_key(b"target")
 
-    def _link(self, module: Module, objects: list[bytes], blob: bytes) -> LLVMCompiledModule:
+    def _link(
+        self,
+        module: Module,
+        objects: list[bytes],
+        blob: bytes,
+        polls: bool = False,
+        cache: bool = True,
+    ) -> LLVMCompiledModule:
         exports = [function_symbol(module.num_imported_funcs + i) for i in range(len(module.funcs))]
-        return LLVMCompiledModule(self, module, link_object(objects, exports), blob)
+        tracker = link_object(objects, exports)
+        return LLVMCompiledModule(self, module, tracker, blob, polls, cache)
 
     def plan(self, module: Module) -> list[tuple[int, set[int] | None]]:
         """How to compile: (opt level, functions as positions in `module.funcs`, None = all)
@@ -249,13 +264,37 @@ class LLVMFunc(FuncInstance):
 
 
 class LLVMCompiledModule(CompiledModule):
-    def __init__(self, engine: LLVMEngine, module: Module, tracker: Any, code: bytes = b""):
+    def __init__(
+        self,
+        engine: LLVMEngine,
+        module: Module,
+        tracker: Any,
+        code: bytes = b"",
+        polls: bool = False,
+        cache: bool = True,
+    ):
         self.engine = engine
         self.module = module
         self.tracker = tracker
         self.code = code  # the object code, as `serialize` returns it
+        self.polls = polls
+        self.cache = cache
         self.layout = ContextLayout.of(module)
+        self._other: LLVMCompiledModule | None = None  # the other polling variant
+        self._variant_lock = threading.Lock()
         backtrace.register(self)
+
+    def variant(self, polls: bool) -> LLVMCompiledModule:
+        """This module's code for stores that poll (fuel, deadline, interrupts) or not,
+        compiled on first use: most stores never poll, and their code has no poll points."""
+        if polls == self.polls:
+            return self
+        with self._variant_lock:
+            if self._other is None:
+                other = self.engine.compile(self.module, cache=self.cache, polls=polls)
+                other._other = self
+                self._other = other
+            return self._other
 
     def function_starts(self) -> dict[int, int]:
         """Function index -> address of each defined function's code (for backtraces)."""
@@ -270,6 +309,9 @@ class LLVMCompiledModule(CompiledModule):
         return self.code
 
     def define_functions(self, instance: Instance) -> list[FuncInstance]:
+        polls = bool(getattr(instance.store, "polling", False))
+        if polls != self.polls:
+            return self.variant(polls).define_functions(instance)
         ctx = InstanceContext(self.layout)
         instance.engine_data = ctx
         first = self.module.num_imported_funcs

@@ -60,8 +60,10 @@ class FunctionLowerer(FunctionBuilder):
         func: Func,
         intrinsics: Intrinsics,
         func_types: list[FuncType],
+        polls: bool = False,
     ):
         super().__init__(intrinsics)
+        self.polls = polls
         self.module = module
         self.layout = layout
         self.func_index = func_index
@@ -119,7 +121,11 @@ class FunctionLowerer(FunctionBuilder):
         return r
 
     def poll(self) -> None:
-        """Count down the poll budget; call the host when it runs out."""
+        """Count down the poll budget; call the host when it runs out. Code for stores that
+        never poll has none of this: a countdown in memory at every loop header costs a
+        store-to-load round trip per iteration and keeps loops from being vectorized."""
+        if not self.polls:
+            return
         p = self.ctx_word(CTX_COUNTDOWN)
         v = self.op(f"load i64, ptr {p}, align 8, {TBAA_CTX}")
         v2 = self.op(f"sub i64 {v}, 1")

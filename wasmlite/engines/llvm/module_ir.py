@@ -26,9 +26,11 @@ def function_symbol(index: int) -> str:
     return f"f{index}"
 
 
-def module_ir(module: Module, only: Collection[int] | None = None) -> str:
+def module_ir(module: Module, only: Collection[int] | None = None, polls: bool = False) -> str:
     """IR of the module's defined functions (all, or the `only` ones, given as positions in
-    `module.funcs`); the others are declared, to be linked from another part's object."""
+    `module.funcs`); the others are declared, to be linked from another part's object.
+    `polls`: count down and call the host at function entries and loop headers (for stores
+    with fuel, a deadline or interrupts; see `runtime.store`)."""
     # The lowering is imported here: a run served by the compile cache never needs it.
     from .irgen import MODULE_METADATA, Intrinsics
     from .lower import FunctionLowerer
@@ -40,7 +42,9 @@ def module_ir(module: Module, only: Collection[int] | None = None) -> str:
     parts = [RUNTIME_DECLS, _TRAP_HELPER, WALK_HELPER]
     for i, func in enumerate(module.funcs):
         if only is None or i in only:
-            lowerer = FunctionLowerer(module, layout, first + i, func, intrinsics, func_types)
+            lowerer = FunctionLowerer(
+                module, layout, first + i, func, intrinsics, func_types, polls
+            )
             parts.append(lowerer.lower())
         else:
             ft = module.types[func.type_index]
