@@ -60,6 +60,10 @@ RUNTIMES = {
 COMPILES = {
     "wasmtime-py": "auto",
     "wasmlite-llvm": "env WASMLITE_CACHE=0 " + _WL_COMPILE % "llvm",
+    # what a first `run` compiles: quick tiers for huge functions/modules (see engine.plan)
+    "wasmlite-llvm-jit": "{python} "
+    + shlex.quote(os.path.join(HERE, "jit_compile.py"))
+    + " {wasm}",
     "wasmlite-frontend": "env WASMLITE_CACHE=0 " + _WL_COMPILE % "python",
 }
 CACHE_WARMERS = {  # runtime -> command that fills its code cache for {wasm}

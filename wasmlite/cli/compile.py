@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -29,7 +30,11 @@ def main(args: argparse.Namespace) -> int:
             f"refusing to overwrite the input module {args.module!r} with compiled code"
         )
     engine = Engine(Config(engine=engine_name(args)))
-    data = Module.from_file(engine, args.module).serialize()
+    # Ahead-of-time: the engine's best code, however long it takes (an engine without
+    # tiers has no such mode).
+    ahead = getattr(engine.runtime, "ahead_of_time", contextlib.nullcontext)
+    with ahead():
+        data = Module.from_file(engine, args.module).serialize()
     _write_atomically(output, data)
     print(f"{output}: {len(data)} bytes ({engine.name} engine)", file=sys.stderr)
     return 0

@@ -23,6 +23,7 @@ from .layout import CTX_COUNTDOWN, CTX_MEMORY, ContextLayout
 from .lazyjit import compile_ir, link_object
 from .module_ir import function_symbol, module_ir
 from .natives import native_global, native_memory, native_table, table_entry, type_id
+from .pipeline import LARGE, O2, QUICK, TIER_NAMES, Plan
 from .trampolines import glue_for
 from .traps import HOST_EXCEPTION, trap_for
 from .values import SlotCodec
@@ -36,11 +37,15 @@ def _module_identity(module: Module) -> bytes:
     return encode_module(module, names=False)
 
 
-# Above these sizes (wasm instructions) O2 takes minutes (its cost grows faster than
-# linearly with function size), so the engine uses the quick tier (see `jit.compile_ir`)
-# for such a function, or for the whole of such a module.
+# Tier policy. A JIT compile (a first run, nothing cached) wants the program running soon:
+# above these sizes (wasm instructions) O2 takes too long (its cost grows faster than
+# linearly with function size), so such a function, or the whole of such a module, gets
+# the quick tier. Ahead-of-time compiles (`wasmlite compile`, `Module.serialize`, and the
+# code cache entries they leave, which later runs prefer) want the best code: O2 for every
+# function but those bigger than AOT_O2_FUNCTION, which get the large-function tier.
 AUTO_QUICK_TOTAL = 150_000
 AUTO_QUICK_FUNCTION = 30_000
+AOT_O2_FUNCTION = 30_000
 
 
 def _requested_opt_level() -> int | None:
@@ -54,8 +59,24 @@ def _requested_opt_level() -> int | None:
     return None
 
 
-def plan_tag(plan: list[tuple[int, set[int] | None]]) -> str:
-    return "+".join(f"O{level}:{'all' if part is None else len(part)}" for level, part in plan)
+def plan_tag(plan: Plan) -> str:
+    return "+".join(
+        f"{TIER_NAMES.get(level, level)}:{'all' if part is None else len(part)}"
+        for level, part in plan
+    )
+
+
+def _compile_plan(module: Module, plan: Plan, polls: bool) -> list[bytes]:
+    """Object code for the plan, on as many cores as are worth using (see `parallel`)."""
+    from . import parallel  # not needed (nor its imports) when the cache has the code
+
+    if not module.funcs:
+        return [compile_ir(module_ir(module, None, polls), level) for level, _ in plan[:1]]
+    sizes = [len(f.body) for f in module.funcs]
+    groups = parallel.split(plan, sizes, parallel.jobs())
+    return parallel.compile_groups(
+        groups, lambda funcs: module_ir(module, set(funcs), polls), compile_ir
+    )
 
 
 class LLVMEngine(Engine):
@@ -68,31 +89,48 @@ class LLVMEngine(Engine):
         self.opt_level = _requested_opt_level() if opt_level is None else opt_level
 
     def compile(
-        self, module: Module, cache: bool = True, polls: bool = False
+        self, module: Module, cache: bool = True, polls: bool = False, ahead: bool = False
     ) -> LLVMCompiledModule:
         """Compile (reusing the on-disk code cache unless `cache` is false). The code does
         not poll; instances in stores that poll get the `polls` variant (see
-        `LLVMCompiledModule.variant`)."""
-        plan = self.plan(module)
+        `LLVMCompiledModule.variant`). `ahead`: compile for the best code (`plan`); a JIT
+        compile still takes an ahead-of-time entry from the cache when there is one."""
+        ahead = ahead or getattr(_ahead, "active", False)
+        plan = self.plan(module, ahead)
         key: str | None = None
         if cache and code_cache.enabled():
             try:
                 identity = _module_identity(module)
             except Exception:  # a module the encoder cannot write: key on the IR instead
                 identity = module_ir(module).encode()
-            tag = f"|{plan_tag(plan)}|{AUTO_QUICK_TOTAL}|{AUTO_QUICK_FUNCTION}|polls={polls}"
-            key = code_cache.cache_key(identity + tag.encode())
-            blob = code_cache.load(key)
-            if blob is not None:
+            best_plan = self.plan(module, True)
+            choices = [(True, best_plan)]
+            if not ahead and plan != best_plan:
+                choices.append((False, plan))
+            keys = [(best, _plan_key(identity, p, polls)) for best, p in choices]
+            for best, k in keys:
+                blob = code_cache.load(k)
+                if blob is None:
+                    continue
                 try:
-                    return self.deserialize(module, blob, fallback=False, polls=polls)
+                    compiled = self.deserialize(module, blob, fallback=False, polls=polls)
                 except (ValueError, struct.error, RuntimeError):
-                    pass  # an entry we cannot use: compile afresh and replace it
-        objects = [compile_ir(module_ir(module, part, polls), level) for level, part in plan]
+                    continue  # an entry we cannot use: compile afresh and replace it
+                compiled.ahead = best
+                return compiled
+            key = keys[-1][1]
+        objects = _compile_plan(module, plan, polls)
         blob = code_cache.pack_objects(objects)
         if key is not None:
             code_cache.store(key, blob)
-        return self._link(module, objects, blob, polls, cache)
+        compiled = self._link(module, objects, blob, polls, cache)
+        compiled.ahead = ahead or plan == self.plan(module, True)
+        return compiled
+
+    def ahead_of_time(self) -> Any:
+        """Context manager: compiles started inside it (in this thread) are ahead-of-time
+        compiles (`compile(ahead=True)`), e.g. for `wasmlite compile`."""
+        return _AheadOfTime()
 
     def deserialize(
         self, module: Module, code: bytes, fallback: bool = True, polls: bool = False
@@ -122,21 +160,19 @@ class LLVMEngine(Engine):
         tracker = link_object(objects, exports)
         return LLVMCompiledModule(self, module, tracker, blob, polls, cache)
 
-    def plan(self, module: Module) -> list[tuple[int, set[int] | None]]:
-        """How to compile: (opt level, functions as positions in `module.funcs`, None = all)
-        per part. Left to itself, the engine compiles functions too big for O2 in a quick
-        part of their own, and a module too big for O2 wholly in the quick tier."""
+    def plan(self, module: Module, ahead: bool = False) -> Plan:
+        """How to compile: (tier, functions as positions in `module.funcs`, None = all) per
+        part (tiers in `pipeline`). See AUTO_QUICK_TOTAL for the policy."""
         if self.opt_level is not None:
             return [(self.opt_level, None)]
         sizes = [len(f.body) for f in module.funcs]
+        if ahead:
+            big = {i for i, n in enumerate(sizes) if n > AOT_O2_FUNCTION}
+            return _two_tiers(len(sizes), big, O2, LARGE)
         big = {i for i, n in enumerate(sizes) if n > AUTO_QUICK_FUNCTION}
         if sum(n for i, n in enumerate(sizes) if i not in big) > AUTO_QUICK_TOTAL:
-            return [(1, None)]
-        if not big:
-            return [(2, None)]
-        if len(big) == len(sizes):
-            return [(1, None)]
-        return [(2, set(range(len(sizes))) - big), (1, big)]
+            return [(QUICK, None)]
+        return _two_tiers(len(sizes), big, O2, QUICK)
 
     def options(self) -> dict[str, Any]:
         return {
@@ -144,6 +180,32 @@ class LLVMEngine(Engine):
             "cache_dir": str(code_cache.cache_dir()),
             "cache": code_cache.enabled(),
         }
+
+
+def _two_tiers(count: int, big: set[int], tier: int, big_tier: int) -> Plan:
+    if not big:
+        return [(tier, None)]
+    if len(big) == count:
+        return [(big_tier, None)]
+    return [(tier, set(range(count)) - big), (big_tier, big)]
+
+
+def _plan_key(identity: bytes, plan: Plan, polls: bool) -> str:
+    thresholds = f"{AUTO_QUICK_TOTAL}|{AUTO_QUICK_FUNCTION}|{AOT_O2_FUNCTION}"
+    return code_cache.cache_key(identity + f"|{plan_tag(plan)}|{thresholds}|polls={polls}".encode())
+
+
+_ahead = threading.local()
+_ahead.active = False
+
+
+class _AheadOfTime:
+    def __enter__(self) -> None:
+        self.before = getattr(_ahead, "active", False)
+        _ahead.active = True
+
+    def __exit__(self, *exc: object) -> None:
+        _ahead.active = self.before
 
 
 class InstanceContext:
@@ -281,6 +343,7 @@ class LLVMCompiledModule(CompiledModule):
         self.cache = cache
         self.layout = ContextLayout.of(module)
         self._other: LLVMCompiledModule | None = None  # the other polling variant
+        self.ahead = True  # made by an ahead-of-time plan (or loaded from one's output)
         self._variant_lock = threading.Lock()
         backtrace.register(self)
 
@@ -305,7 +368,12 @@ class LLVMCompiledModule(CompiledModule):
         }
 
     def serialize(self) -> bytes:
-        """The compiled code, loadable with `LLVMEngine.deserialize` on the same target."""
+        """The compiled code, loadable with `LLVMEngine.deserialize` on the same target:
+        ahead-of-time code, compiled now (or taken from the cache) if this module's code
+        was compiled for a quick start."""
+        if not self.ahead:
+            best = self.engine.compile(self.module, cache=self.cache, polls=self.polls, ahead=True)
+            self.code, self.ahead = best.code, True
         return self.code
 
     def define_functions(self, instance: Instance) -> list[FuncInstance]:

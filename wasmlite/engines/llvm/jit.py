@@ -15,26 +15,16 @@ from typing import Any
 import llvmlite
 import llvmlite.binding as llvm
 
+from . import pipeline
+
 # Held by every call into LLVM (parsing, optimizing, emitting, linking): llvmlite's global
 # context and the one LLJIT are not safe to use from two threads at once.
 _lock = threading.RLock()
 _names = itertools.count()
 
 
-@cache
 def _target_machine(codegen_opt: int = 2) -> Any:
-    llvm.initialize_native_target()
-    llvm.initialize_native_asmprinter()
-    target = llvm.Target.from_default_triple()
-    # PIC + small code model: the object reaches host symbols through its GOT, wherever
-    # the JIT puts it relative to them.
-    return target.create_target_machine(
-        cpu=llvm.get_host_cpu_name(),
-        features=llvm.get_host_cpu_features().flatten(),
-        opt=codegen_opt,
-        reloc="pic",
-        codemodel="small",
-    )
+    return pipeline.target_machine(codegen_opt)
 
 
 @cache
@@ -57,29 +47,15 @@ def target_key() -> str:
         )
 
 
-def compile_ir(ir: str, opt_level: int = 2) -> bytes:
-    """Parse, verify, optimize and emit object code.
-
-    `opt_level` 2 is LLVM's O2 pipeline and code generator. 1 is the quick tier for very
-    large modules: promote locals to registers, combine instructions, simplify the CFG,
-    then the fast (O0) code generator: about 8x less compile time, slower code.
-    """
+def compile_ir(ir: str, opt_level: int = pipeline.O2) -> bytes:
+    """Parse, verify, optimize (tier `opt_level`, see `pipeline`) and emit object code."""
     with _lock:
-        tm = _target_machine(2 if opt_level >= 2 else 0)
-        mod = llvm.parse_assembly(ir)
-        mod.verify()
-        if opt_level >= 2:
-            pto = llvm.create_pipeline_tuning_options(speed_level=2)
-            pb = llvm.create_pass_builder(tm, pto)
-            pb.getModulePassManager().run(mod, pb)
-        else:
-            pb = llvm.create_pass_builder(tm, llvm.create_pipeline_tuning_options(speed_level=0))
-            mpm = llvm.create_new_module_pass_manager()
-            mpm.add_sroa_pass()
-            mpm.add_instruction_combine_pass()
-            mpm.add_simplify_cfg_pass()
-            mpm.run(mod, pb)
-        return bytes(tm.emit_object(mod))
+        return pipeline.compile_text(ir, opt_level)
+
+
+def optimize(mod: Any, tm: Any, opt_level: int) -> None:
+    """Run tier `opt_level`'s pipeline on a parsed module (call under `_lock`)."""
+    pipeline.optimize(mod, tm, opt_level)
 
 
 def link_object(obj: bytes | list[bytes], exports: list[str]) -> Any:
