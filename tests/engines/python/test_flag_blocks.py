@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from wasmlite.engines import get_engine
-from wasmlite.engines.python import codegen, compiled
+from wasmlite.engines.python import codegen, compiled, interpreter
 from wasmlite.runtime import Store
 from wasmlite.text import parse_module
 from wasmlite.validate import validate_module
@@ -20,6 +20,12 @@ def instantiate(wat: str):
 
 def call(inst, name: str, *args: int) -> list:
     return inst.exports[name].call(list(args))
+
+
+@pytest.fixture(autouse=True)
+def compiled_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the generated code: no interpreted first calls."""
+    monkeypatch.setattr(interpreter, "ENABLED", False)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The pure-Python engine: each wasm function becomes one generated Python function."""
+"""The pure-Python engine: each wasm function becomes one generated Python function, once it
+is hot; until then it is interpreted (`interpreter.py`), and its hot loops translated alone."""
 
 from __future__ import annotations
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import atexit
 import functools
-import hashlib
 import marshal
 import os
 import sys
 import weakref
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MIN_INSTRUCTIONS = 2000  # below this, compiling is cheaper than touching the disk
 _FORMAT = b"WLPY1"
@@ -25,6 +26,9 @@ _FORMAT = b"WLPY1"
 
 @functools.cache
 def _fingerprint() -> bytes:
+    import hashlib  # here: importing it costs ~2 ms, and small modules are never cached
+    from pathlib import Path
+
     h = hashlib.sha256(_FORMAT + sys.implementation.cache_tag.encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         h.update(path.name.encode())
@@ -33,6 +37,8 @@ def _fingerprint() -> bytes:
 
 
 def cache_dir() -> Path:
+    from pathlib import Path
+
     env = os.environ.get("WASMLITE_CACHE_DIR")
     if env:
         return Path(env)
@@ -48,6 +54,8 @@ def cache_key(module: Any) -> str | None:
     """The key of a module worth caching, else None."""
     if not enabled() or sum(len(f.body) for f in module.funcs) < MIN_INSTRUCTIONS:
         return None
+    import hashlib
+
     from ...binary import encode_module
 
     h = hashlib.sha256(_fingerprint())

@@ -20,7 +20,6 @@ written out to its slot before anything it reads changes, and at every control b
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 from ...model import F32, F64, FuncType, Module, ValType
 from ...opcodes import Op
@@ -37,34 +36,50 @@ _CONTROL = frozenset(
 )  # fold at most this many operations into one expression
 
 
-@dataclass(slots=True)
+# Plain classes rather than dataclasses: importing `dataclasses` costs ~8 ms per process.
 class Entry:
     """A compile-time operand-stack entry: Python expression text and the names it reads."""
 
-    expr: str
-    refs: frozenset[str] = frozenset()
-    cond: bool = False  # a bool standing for an i32 0/1
-    nest: int = 0
+    __slots__ = ("expr", "refs", "cond", "nest")
+
+    def __init__(
+        self, expr: str, refs: frozenset[str] = frozenset(), cond: bool = False, nest: int = 0
+    ):
+        self.expr = expr
+        self.refs = refs
+        self.cond = cond  # a bool standing for an i32 0/1
+        self.nest = nest
 
 
-@dataclass
 class Ctl:
-    kind: str  # "func", "block", "loop", "if"
-    base: int  # stack height below the construct's params
-    nparams: int
-    nresults: int
-    pyloop: bool  # wrapped in `while True:`
-    ident: int
-    indent: int  # indentation of the construct's body
-    body_start: int = 0  # index in lines where the current body began
-    escapes: set[int] = field(default_factory=set)  # targets of branches crossing this loop
-    unreachable: bool = False
-    has_else: bool = False
-    flag: bool = False  # a targeted block without `while`: branches set `_br` and fall out
-    flag_used: bool = False  # some branch targets this flag block
-    flag_escapes: set[int] = field(default_factory=set)  # flag targets jumped to from inside
-    needs_guard: bool = False  # the next statement here must be under `if not _br:`
-    guard_open: bool = False  # an `if not _br:` is open (indent is one deeper)
+    """An open construct of the function being translated."""
+
+    def __init__(
+        self,
+        kind: str,  # "func", "block", "loop", "if" ("exit": see loopgen.py)
+        base: int,  # stack height below the construct's params
+        nparams: int,
+        nresults: int,
+        pyloop: bool,  # wrapped in `while True:`
+        ident: int,
+        indent: int,  # indentation of the construct's body
+    ):
+        self.kind = kind
+        self.base = base
+        self.nparams = nparams
+        self.nresults = nresults
+        self.pyloop = pyloop
+        self.ident = ident
+        self.indent = indent
+        self.body_start = 0  # index in lines where the current body began
+        self.escapes: set[int] = set()  # targets of branches crossing this loop
+        self.unreachable = False
+        self.has_else = False
+        self.flag = False  # a targeted block without `while`: branches set `_br` and fall out
+        self.flag_used = False  # some branch targets this flag block
+        self.flag_escapes: set[int] = set()  # flag targets jumped to from inside
+        self.needs_guard = False  # the next statement here must be under `if not _br:`
+        self.guard_open = False  # an `if not _br:` is open (indent is one deeper)
 
     @property
     def arity(self) -> int:
@@ -82,6 +97,27 @@ class ModuleInfo:
         self.consts: dict[tuple[str, int], str] = {}  # (kind, bits) -> namespace name
         self.const_values: dict[str, object] = {}
         self.helpers: set[str] = set()  # SIMD helper names the code uses
+        self._targets: dict[int, set[int]] = {}
+        self._memory_users: dict[int, bool] = {}
+
+    def body(self, index: int) -> list:
+        return self.module.funcs[index - self.module.num_imported_funcs].body
+
+    def targets(self, index: int) -> set[int]:
+        """`_targets` of function `index`'s body (computed once: each translated loop of
+        a function needs it too)."""
+        t = self._targets.get(index)
+        if t is None:
+            t = self._targets[index] = _targets(self.body(index))
+        return t
+
+    def uses_memory(self, index: int) -> bool:
+        u = self._memory_users.get(index)
+        if u is None:
+            u = self._memory_users[index] = any(
+                ins.op.is_memory_access or ins.op.name == "memory.grow" for ins in self.body(index)
+            )
+        return u
 
     def float_literal(self, kind: ValType, bits: int) -> str:
         x = f32_from_bits(bits) if kind == F32 else f64_from_bits(bits)
@@ -168,9 +204,7 @@ class FuncGen:
         self.stack: list[Entry] = []
         self.ctls: list[Ctl] = []
         self.ids = 0
-        self.uses_memory = any(
-            ins.op.is_memory_access or ins.op.name == "memory.grow" for ins in func.body
-        )
+        self.uses_memory = info.uses_memory(index)
         self.uses_br = False
         self.skip_depth = 0
         self.current = 0  # index of the instruction being translated
@@ -222,7 +256,7 @@ class FuncGen:
         structured form's `def`, 0 for the flat form, whose states are placed later.
         """
         body = self.func.body
-        self.targeted = _targets(body)
+        self.targeted = self.info.targets(self.index)
         self.ctls.append(Ctl("func", 0, 0, len(self.type.results), False, 0, body_indent))
         for i, ins in enumerate(body):
             if self.ctls[-1].unreachable:

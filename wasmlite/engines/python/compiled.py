@@ -17,9 +17,10 @@ from ...model import F32, F64, Module
 from ...runtime.instance import Instance
 from ...runtime.objects import FuncInstance
 from ..base import CompiledModule, Engine
-from . import cache, scalar, support
-from .codegen import LOOP_BUDGET, FlatGen, FuncGen, ModuleInfo, _targets
+from . import cache, interpreter, scalar, support
+from .codegen import LOOP_BUDGET, FlatGen, FuncGen, ModuleInfo
 from .function import GENERATED_FILE, PyFunc
+from .loopgen import LoopGen
 
 
 class PyCompiledModule(CompiledModule):
@@ -30,8 +31,11 @@ class PyCompiledModule(CompiledModule):
         self.engine = engine
         self.module = module
         self.info = ModuleInfo(module)
-        self._codes: dict[tuple[bool, int], CodeType] = {}
-        self.line_offsets: dict[tuple[bool, int], list[int | None]] = {}
+        # (poll, function index) or (poll, function index, loop start) -> code
+        self._codes: dict[tuple[Any, ...], CodeType] = {}
+        self.line_offsets: dict[tuple[Any, ...], list[int | None]] = {}
+        self._plans: dict[int, interpreter.Plan | None] = {}  # None: not interpretable
+        self._interpreted: set[tuple[bool, int]] = set()  # (poll, index) run interpreted
         self._loaded = 0  # how many of _codes came from the disk cache
         if cache_key is not None:
             self._restore(cache_key)
@@ -50,7 +54,10 @@ class PyCompiledModule(CompiledModule):
         self._loaded = len(self._codes)
 
     def cache_entry(self) -> dict[str, Any] | None:
-        """What the disk cache keeps; None when nothing new was compiled."""
+        """What the disk cache keeps; None when nothing new was compiled. The functions
+        that only ran interpreted are compiled now, so that the next run starts compiled."""
+        for poll, index in sorted(self._interpreted):
+            self.function_code(index, poll)
         if len(self._codes) == self._loaded:
             return None
         return {
@@ -102,19 +109,73 @@ class PyCompiledModule(CompiledModule):
 
     def _stub(self, ns: dict[str, Any], instance: Instance, index: int, poll: bool) -> Any:
         def first_call(*args: Any) -> Any:
-            return self._load(ns, instance, index, poll)(*args)
+            return self._first(ns, instance, index, poll)(*args)
 
         return first_call
 
-    def _load(self, ns: dict[str, Any], instance: Instance, index: int, poll: bool) -> Any:
-        """Compile function `index` into the instance's namespace, replacing its stub."""
-        code = self.function_code(index, poll)
+    def _first(self, ns: dict[str, Any], instance: Instance, index: int, poll: bool) -> Any:
+        """What runs function `index` from its first call on: its compiled code if there
+        is some (disk cache), else the interpreter until it is hot, else compiled now."""
+        if interpreter.ENABLED and (poll, index) not in self._codes:
+            plan = self._plan(index)
+            if plan is not None:
+                tiering = ns.get("TIERING")
+                if tiering is None:
+                    tiering = ns["TIERING"] = _Tiering(self, ns, instance, poll)
+                fn = interpreter.entry_function(
+                    interpreter.FuncState(plan, ns, instance, tiering, poll)
+                )
+                ns[f"f{index}"] = fn
+                instance.funcs[index].pyfn = fn
+                self._interpreted.add((poll, index))
+                return fn
+        return self._load(ns, instance, index, poll)
+
+    def _plan(self, index: int) -> interpreter.Plan | None:
+        try:
+            return self._plans[index]
+        except KeyError:
+            pass
+        try:
+            plan: interpreter.Plan | None = interpreter.Plan(self.info, index)
+        except interpreter.Unsupported:
+            plan = None
+        self._plans[index] = plan
+        return plan
+
+    def loop_function(
+        self, ns: dict[str, Any], index: int, poll: bool, *where: Any
+    ) -> tuple[Any, list[int], list[int]] | None:
+        """The translated loop of function `index` at `where` = (start, end, height,
+        around) (see loopgen.LoopGen), defined in `ns`; None if it cannot be translated
+        structurally (too deep for Python)."""
+        gen = LoopGen(self.info, index, poll, *where)
+        start = where[0]
+        key = (poll, index, start)
+        code = self._codes.get(key)
+        if code is None:
+            source = gen.generate()
+            if _too_deep(source):
+                return None
+            code = self._codes[key] = compile(source, GENERATED_FILE, "exec")
+            lines = gen.line_offsets()
+            if lines:
+                self.line_offsets[key] = lines
+        self._define(ns, code)
+        return ns[gen.name], gen.reads, gen.writes
+
+    def _define(self, ns: dict[str, Any], code: CodeType) -> None:
         for name, value in self.info.const_values.items():
             ns.setdefault(name, value)
         for name in self.info.helpers:
             if name not in ns:
                 ns[name] = _simd_helper(name)
         exec(code, ns)
+
+    def _load(self, ns: dict[str, Any], instance: Instance, index: int, poll: bool) -> Any:
+        """Compile function `index` into the instance's namespace, replacing its stub."""
+        code = self.function_code(index, poll)
+        self._define(ns, code)
         fn = ns[f"f{index}"]
         instance.funcs[index].pyfn = fn
         return fn
@@ -145,6 +206,25 @@ class PyCompiledModule(CompiledModule):
         return ns
 
 
+class _Tiering:
+    """What the interpreter of one instance asks of the compiler."""
+
+    def __init__(
+        self, compiled: PyCompiledModule, ns: dict[str, Any], instance: Instance, poll: bool
+    ):
+        self.compiled = compiled
+        self.ns = ns
+        self.instance = instance
+        self.poll = poll
+
+    def tier_up(self, index: int) -> Any:
+        """Compile function `index`; it replaces the interpreter for the calls to come."""
+        return self.compiled._load(self.ns, self.instance, index, self.poll)
+
+    def loop_function(self, index: int, *where: Any) -> Any:
+        return self.compiled.loop_function(self.ns, index, self.poll, *where)
+
+
 def _function_source(info: ModuleInfo, index: int, poll: bool) -> str:
     return _translate(info, index, poll)[0]
 
@@ -164,8 +244,8 @@ def _translate(info: ModuleInfo, index: int, poll: bool) -> tuple[str, list[int 
 def _surely_too_deep(info: ModuleInfo, index: int) -> bool:
     """Whether the structured form would certainly be too deep, read off the wasm nesting
     alone (saves generating structured source only to throw it away)."""
-    body = info.module.funcs[index - info.module.num_imported_funcs].body
-    targeted = _targets(body)
+    body = info.body(index)
+    targeted = info.targets(index)
     loops: list[int] = []  # per open construct: Python loops around its body
     indents: list[int] = []
     nloops = indent = 0

@@ -114,12 +114,28 @@ def _with_frames(trap: Trap, tb: TracebackType | None) -> Trap:
 
 
 def backtrace(tb: TracebackType | None) -> list[Frame]:
-    """The wasm frames of a traceback, innermost first."""
+    """The wasm frames of a traceback, innermost first: generated functions (`f<index>`),
+    interpreted ones (the interpreter's `run`) and translated loops (`f<index>_L<start>`,
+    which stand for the interpreted frame that called them)."""
+    from .interpreter import run
+
     frames: list[Frame] = []
+    interpreted = run.__code__
     while tb is not None:
         code = tb.tb_frame.f_code
-        if code.co_filename == GENERATED_FILE and code.co_name[1:].isdigit():
-            frames.append(_frame(tb))
+        if code.co_filename == GENERATED_FILE:
+            name = code.co_name
+            if name[1:].isdigit():
+                frames.append(_frame(tb))
+            elif "_L" in name:
+                index, start = (int(x) for x in name[1:].split("_L"))
+                frame = _frame(tb, index, start)
+                if frames and frames[-1].func_index == index:
+                    frames[-1] = frame
+                else:
+                    frames.append(frame)
+        elif code is interpreted:
+            frames.append(_interpreted_frame(tb))
         tb = tb.tb_next
     frames.reverse()
     if len(frames) > MAX_FRAMES:
@@ -127,16 +143,28 @@ def backtrace(tb: TracebackType | None) -> list[Frame]:
     return frames
 
 
-def _frame(tb: TracebackType) -> Frame:
+def _frame(tb: TracebackType, index: int | None = None, start: int | None = None) -> Frame:
     f = tb.tb_frame
-    index = int(f.f_code.co_name[1:])
+    if index is None:
+        index = int(f.f_code.co_name[1:])
     instance = f.f_globals.get("INSTANCE")
     if instance is None:
         return Frame(None, index, None)
     offset = None
     compiled = f.f_globals.get("COMPILED")
     if compiled is not None:
-        lines = compiled.line_offsets.get((f.f_globals.get("POLL", False), index))
+        key = (f.f_globals.get("POLL", False), index)
+        lines = compiled.line_offsets.get(key if start is None else (*key, start))
         if lines and 0 < tb.tb_lineno <= len(lines):
             offset = lines[tb.tb_lineno - 1]
+    return Frame(instance.name, index, instance.func_name(index), offset)
+
+
+def _interpreted_frame(tb: TracebackType) -> Frame:
+    fs = tb.tb_frame.f_locals["fs"]
+    index = fs.plan.index
+    instance = fs.owner.instance
+    offsets = fs.plan.offsets
+    pc = tb.tb_frame.f_locals.get("pc", 0) - 1  # the instruction being executed
+    offset = offsets[pc] if offsets and 0 <= pc < len(offsets) else None
     return Frame(instance.name, index, instance.func_name(index), offset)
