@@ -14,7 +14,7 @@ so that `assert_malformed`/`assert_invalid` can match on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import FrozenRecord
 
 
 class WasmError(Exception):
@@ -58,14 +58,15 @@ class LinkError(ModuleError):
     """Imports that do not match what the module needs (`assert_unlinkable`)."""
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(FrozenRecord):
     """One wasm frame of a trap backtrace."""
 
+    __slots__ = _fields = ("module", "func_index", "func_name", "offset")
+    _defaults = (None,)
     module: str | None
     func_index: int
     func_name: str | None
-    offset: int | None = None  # byte offset of the instruction in the module, when known
+    offset: int | None  # byte offset of the instruction in the module, when known
 
     def __str__(self) -> str:
         name = (

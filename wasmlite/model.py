@@ -1,6 +1,6 @@
 """The module model: what a decoded or parsed WebAssembly module is made of.
 
-Everything downstream (validator, engines, printer, encoder) reads these dataclasses, never
+Everything downstream (validator, engines, printer, encoder) reads these records, never
 bytes or text. Function bodies are flat instruction lists in binary order, with explicit
 `block`/`loop`/`if`/`else`/`end` markers; the last instruction of a body is its `end`.
 
@@ -31,10 +31,13 @@ Immediate (`Instr.imm`) shapes, by the opcode row's `imm` kind (see `opcodes.py`
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from .records import FrozenRecord, Record
+
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .opcodes import Op
 
 
@@ -70,17 +73,28 @@ VALTYPE_BY_NAME = {t.name: t for t in ValType}
 VALTYPE_BY_BYTE = {t.value: t for t in ValType}
 
 
-@dataclass(frozen=True)
-class FuncType:
-    params: tuple[ValType, ...] = ()
-    results: tuple[ValType, ...] = ()
+# The records below are plain classes that behave as dataclasses would (see records.py).
 
-    def __post_init__(self) -> None:
+
+class FuncType(FrozenRecord):
+    __slots__ = _fields = ("params", "results")
+    params: tuple[ValType, ...]
+    results: tuple[ValType, ...]
+
+    def __init__(self, params: Sequence[ValType] = (), results: Sequence[ValType] = ()):
         # Accept any sequences (the embedding API's users pass lists) but stay hashable.
-        if type(self.params) is not tuple:
-            object.__setattr__(self, "params", tuple(self.params))
-        if type(self.results) is not tuple:
-            object.__setattr__(self, "results", tuple(self.results))
+        params = params if type(params) is tuple else tuple(params)
+        results = results if type(results) is tuple else tuple(results)
+        FrozenRecord.__init__(self, params, results)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not FuncType:
+            return NotImplemented
+        return self is other or (
+            self.params == other.params and self.results == other.results  # type: ignore[attr-defined]
+        )
+
+    __hash__ = FrozenRecord.__hash__  # defining __eq__ alone would make the class unhashable
 
     def __str__(self) -> str:
         p = " ".join(map(str, self.params))
@@ -88,27 +102,29 @@ class FuncType:
         return f"[{p}] -> [{r}]"
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(FrozenRecord):
+    __slots__ = _fields = ("min", "max")
+    _defaults = (None,)
     min: int
-    max: int | None = None
+    max: int | None
 
 
-@dataclass(frozen=True)
-class TableType:
+class TableType(FrozenRecord):
+    __slots__ = _fields = ("elem", "limits")
     elem: ValType
     limits: Limits
 
 
-@dataclass(frozen=True)
-class MemoryType:
+class MemoryType(FrozenRecord):
+    __slots__ = _fields = ("limits",)
     limits: Limits
 
 
-@dataclass(frozen=True)
-class GlobalType:
+class GlobalType(FrozenRecord):
+    __slots__ = _fields = ("valtype", "mutable")
+    _defaults = (False,)
     valtype: ValType
-    mutable: bool = False
+    mutable: bool
 
 
 class ExternKind(enum.IntEnum):
@@ -123,19 +139,23 @@ class ExternKind(enum.IntEnum):
 ImportDesc = int | TableType | MemoryType | GlobalType  # int = function type index
 
 
-@dataclass
-class Import:
-    module: str
-    name: str
-    kind: ExternKind
-    desc: ImportDesc
+class Import(Record):
+    _fields = ("module", "name", "kind", "desc")
+
+    def __init__(self, module: str, name: str, kind: ExternKind, desc: ImportDesc):
+        self.module = module
+        self.name = name
+        self.kind = kind
+        self.desc = desc
 
 
-@dataclass
-class Export:
-    name: str
-    kind: ExternKind
-    index: int
+class Export(Record):
+    _fields = ("name", "kind", "index")
+
+    def __init__(self, name: str, kind: ExternKind, index: int):
+        self.name = name
+        self.kind = kind
+        self.index = index
 
 
 class Instr(NamedTuple):
@@ -149,29 +169,45 @@ class Instr(NamedTuple):
 Expr = list[Instr]  # a constant or body expression, ending with `end`
 
 
-@dataclass
-class Func:
-    type_index: int
-    locals: list[ValType] = field(default_factory=list)  # declared locals, params excluded
-    body: Expr = field(default_factory=list)
-    # Byte offset of each instruction of `body` in the binary, when decoded from one.
-    offsets: list[int] | None = field(default=None, compare=False, repr=False)
+class Func(Record):
+    _fields = ("type_index", "locals", "body", "offsets")
+    _not_compared = _not_shown = frozenset({"offsets"})
+
+    def __init__(
+        self,
+        type_index: int,
+        locals: list[ValType] | None = None,  # declared locals, params excluded
+        body: Expr | None = None,
+        offsets: list[int] | None = None,
+    ):
+        self.type_index = type_index
+        self.locals: list[ValType] = [] if locals is None else locals
+        self.body: Expr = [] if body is None else body
+        # Byte offset of each instruction of `body` in the binary, when decoded from one
+        # (not part of == or repr).
+        self.offsets = offsets
 
 
-@dataclass
-class Table:
-    type: TableType
+class Table(Record):
+    _fields = ("type",)
+
+    def __init__(self, type: TableType):
+        self.type = type
 
 
-@dataclass
-class Memory:
-    type: MemoryType
+class Memory(Record):
+    _fields = ("type",)
+
+    def __init__(self, type: MemoryType):
+        self.type = type
 
 
-@dataclass
-class Global:
-    type: GlobalType
-    init: Expr
+class Global(Record):
+    _fields = ("type", "init")
+
+    def __init__(self, type: GlobalType, init: Expr):
+        self.type = type
+        self.init = init
 
 
 class SegmentMode(enum.Enum):
@@ -180,71 +216,133 @@ class SegmentMode(enum.Enum):
     declarative = "declarative"
 
 
-@dataclass
-class Elem:
-    reftype: ValType
-    init: list[Expr]  # one constant expression per element
-    mode: SegmentMode = SegmentMode.passive
-    table: int = 0
-    offset: Expr | None = None  # active segments only
-    # Binary flags (0-7) this segment was decoded from, so the encoder can reproduce the
-    # same form; None = let the encoder pick the canonical one.
-    encoding: int | None = field(default=None, compare=False, repr=False)
+class Elem(Record):
+    _fields = ("reftype", "init", "mode", "table", "offset", "encoding")
+    _not_compared = _not_shown = frozenset({"encoding"})
+
+    def __init__(
+        self,
+        reftype: ValType,
+        init: list[Expr],  # one constant expression per element
+        mode: SegmentMode = SegmentMode.passive,
+        table: int = 0,
+        offset: Expr | None = None,  # active segments only
+        encoding: int | None = None,
+    ):
+        self.reftype = reftype
+        self.init = init
+        self.mode = mode
+        self.table = table
+        self.offset = offset
+        # Binary flags (0-7) this segment was decoded from, so the encoder can reproduce the
+        # same form; None = let the encoder pick the canonical one. Not part of == or repr.
+        self.encoding = encoding
 
 
-@dataclass
-class Data:
-    init: bytes
-    mode: SegmentMode = SegmentMode.passive
-    memory: int = 0
-    offset: Expr | None = None  # active segments only
-    # Binary flags (0-2) this segment was decoded from; None = canonical choice.
-    encoding: int | None = field(default=None, compare=False, repr=False)
+class Data(Record):
+    _fields = ("init", "mode", "memory", "offset", "encoding")
+    _not_compared = _not_shown = frozenset({"encoding"})
+
+    def __init__(
+        self,
+        init: bytes,
+        mode: SegmentMode = SegmentMode.passive,
+        memory: int = 0,
+        offset: Expr | None = None,  # active segments only
+        encoding: int | None = None,
+    ):
+        self.init = init
+        self.mode = mode
+        self.memory = memory
+        self.offset = offset
+        # Binary flags (0-2) this segment was decoded from; None = canonical choice. Not
+        # part of == or repr.
+        self.encoding = encoding
 
 
-@dataclass
-class CustomSection:
-    name: str
-    data: bytes
-    # Position among the standard sections: id of the section it follows (0 = before all).
-    after: int = 0
+class CustomSection(Record):
+    _fields = ("name", "data", "after")
+
+    def __init__(self, name: str, data: bytes, after: int = 0):
+        self.name = name
+        self.data = data
+        # Position among the standard sections: id of the section it follows (0 = before all).
+        self.after = after
 
 
-@dataclass
-class Names:
+class Names(Record):
     """The decoded `name` custom section."""
 
-    module: str | None = None
-    funcs: dict[int, str] = field(default_factory=dict)
-    locals: dict[int, dict[int, str]] = field(default_factory=dict)
-    # Names of the extended name subsections (types, tables, memories, globals, element and
-    # data segments): filled by the text parser for `wat2wasm --debug-names`; the binary
-    # decoder and encoder leave them alone (hence not part of equality).
-    types: dict[int, str] = field(default_factory=dict, compare=False)
-    tables: dict[int, str] = field(default_factory=dict, compare=False)
-    memories: dict[int, str] = field(default_factory=dict, compare=False)
-    globals: dict[int, str] = field(default_factory=dict, compare=False)
-    elems: dict[int, str] = field(default_factory=dict, compare=False)
-    datas: dict[int, str] = field(default_factory=dict, compare=False)
+    _fields = (
+        *("module", "funcs", "locals"),
+        *("types", "tables", "memories", "globals", "elems", "datas"),
+    )
+    _not_compared = frozenset({"types", "tables", "memories", "globals", "elems", "datas"})
+
+    def __init__(
+        self,
+        module: str | None = None,
+        funcs: dict[int, str] | None = None,
+        locals: dict[int, dict[int, str]] | None = None,
+        types: dict[int, str] | None = None,
+        tables: dict[int, str] | None = None,
+        memories: dict[int, str] | None = None,
+        globals: dict[int, str] | None = None,
+        elems: dict[int, str] | None = None,
+        datas: dict[int, str] | None = None,
+    ):
+        self.module = module
+        self.funcs: dict[int, str] = {} if funcs is None else funcs
+        self.locals: dict[int, dict[int, str]] = {} if locals is None else locals
+        # Names of the extended name subsections (types, tables, memories, globals, element
+        # and data segments): filled by the text parser for `wat2wasm --debug-names`; the
+        # binary decoder and encoder leave them alone (hence not part of equality).
+        self.types: dict[int, str] = {} if types is None else types
+        self.tables: dict[int, str] = {} if tables is None else tables
+        self.memories: dict[int, str] = {} if memories is None else memories
+        self.globals: dict[int, str] = {} if globals is None else globals
+        self.elems: dict[int, str] = {} if elems is None else elems
+        self.datas: dict[int, str] = {} if datas is None else datas
 
 
-@dataclass
-class Module:
-    types: list[FuncType] = field(default_factory=list)
-    imports: list[Import] = field(default_factory=list)
-    funcs: list[Func] = field(default_factory=list)  # defined functions only
-    tables: list[Table] = field(default_factory=list)  # defined tables only
-    memories: list[Memory] = field(default_factory=list)
-    globals: list[Global] = field(default_factory=list)
-    exports: list[Export] = field(default_factory=list)
-    start: int | None = None
-    elems: list[Elem] = field(default_factory=list)
-    datas: list[Data] = field(default_factory=list)
-    data_count: int | None = None  # the data count section, when present
-    customs: list[CustomSection] = field(default_factory=list)
-    names: Names | None = field(default=None, compare=False)
-    # Text-format identifier of the module (`(module $id ...)`), if any.
-    id: str | None = field(default=None, compare=False)
+class Module(Record):
+    _fields = (
+        *("types", "imports", "funcs", "tables", "memories", "globals", "exports", "start"),
+        *("elems", "datas", "data_count", "customs", "names", "id"),
+    )
+    _not_compared = frozenset({"names", "id"})
+
+    def __init__(
+        self,
+        types: list[FuncType] | None = None,
+        imports: list[Import] | None = None,
+        funcs: list[Func] | None = None,  # defined functions only
+        tables: list[Table] | None = None,  # defined tables only
+        memories: list[Memory] | None = None,
+        globals: list[Global] | None = None,
+        exports: list[Export] | None = None,
+        start: int | None = None,
+        elems: list[Elem] | None = None,
+        datas: list[Data] | None = None,
+        data_count: int | None = None,  # the data count section, when present
+        customs: list[CustomSection] | None = None,
+        names: Names | None = None,  # not part of ==
+        id: str | None = None,  # text-format identifier (`(module $id ...)`); not part of ==
+    ):
+        self.types: list[FuncType] = [] if types is None else types
+        self.imports: list[Import] = [] if imports is None else imports
+        self.funcs: list[Func] = [] if funcs is None else funcs
+        self.tables: list[Table] = [] if tables is None else tables
+        self.memories: list[Memory] = [] if memories is None else memories
+        self.globals: list[Global] = [] if globals is None else globals
+        self.exports: list[Export] = [] if exports is None else exports
+        self.start = start
+        self.elems: list[Elem] = [] if elems is None else elems
+        self.datas: list[Data] = [] if datas is None else datas
+        self.data_count = data_count
+        self.customs: list[CustomSection] = [] if customs is None else customs
+        self.names = names
+        self.id = id
 
     # Index spaces: imports come first, then definitions.
     def imported(self, kind: ExternKind) -> list[Import]:

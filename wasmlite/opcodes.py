@@ -21,9 +21,8 @@ Row syntax (one instruction per line)::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .model import ValType
+from .records import FrozenRecord
 
 PREFIX_FC = 0xFC
 PREFIX_FD = 0xFD
@@ -35,18 +34,23 @@ IMM_KINDS = frozenset(
 )
 
 
-@dataclass(frozen=True, eq=False)
-class Op:
-    """One instruction of the table. Compared by identity: there is one object per row."""
+class Op(FrozenRecord):
+    """One instruction of the table. Compared by identity: there is one object per row.
+    (Not a dataclass: see records.py.)"""
 
+    __slots__ = _fields = ("name", "prefix", "code", "imm", "params", "results", "align", "lanes")
+    _defaults = (None, None)
     name: str
     prefix: int | None  # None, PREFIX_FC or PREFIX_FD
     code: int
     imm: str
     params: tuple[ValType, ...] | None  # None: typed specially by the validator
     results: tuple[ValType, ...] | None
-    align: int | None = None  # natural alignment exponent (memory accesses)
-    lanes: int | None = None  # lane count (lane-index immediates)
+    align: int | None  # natural alignment exponent (memory accesses); default None
+    lanes: int | None  # lane count (lane-index immediates); default None
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
 
     @property
     def encoding(self) -> bytes:

@@ -7,7 +7,6 @@ import struct
 import sys
 import time
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any, TextIO
 
 from ..errors import Interrupted, WasmError
@@ -213,6 +212,8 @@ def _format_float(v: float, shortest: str) -> str:
         return "NaN"
     if v in (float("inf"), float("-inf")):
         return "inf" if v > 0 else "-inf"
+    from decimal import Decimal  # only --invoke's float results need it
+
     text = format(Decimal(shortest), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import WasmError
+from ..records import Record
 from ..runtime.memory import PAGE_SIZE
 
 
-@dataclass
-class Config:
+class Config(Record):
     """Settings shared by an `Engine` and every `Store` made from it.
 
     engine            "llvm" (native code), "python" (pure Python) or None: the default,
@@ -26,12 +25,26 @@ class Config:
     max_table_elements cap on every table's size (table.grow fails above it)
     """
 
-    engine: str | None = None
-    cache: bool = True
-    consume_fuel: bool = False
-    interruptible: bool = False
-    max_memory_size: int | None = None
-    max_table_elements: int | None = None
+    _fields = (
+        *("engine", "cache", "consume_fuel", "interruptible"),
+        *("max_memory_size", "max_table_elements"),
+    )
+
+    def __init__(
+        self,
+        engine: str | None = None,
+        cache: bool = True,
+        consume_fuel: bool = False,
+        interruptible: bool = False,
+        max_memory_size: int | None = None,
+        max_table_elements: int | None = None,
+    ):
+        self.engine = engine
+        self.cache = cache
+        self.consume_fuel = consume_fuel
+        self.interruptible = interruptible
+        self.max_memory_size = max_memory_size
+        self.max_table_elements = max_table_elements
 
     @property
     def max_memory_pages(self) -> int | None:

@@ -13,7 +13,6 @@ Anything that does not fit falls back to plain `engine.compile(module)`.
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from ..model import Module
@@ -23,6 +22,8 @@ def compile_module(runtime: Any, module: Module, use_cache: bool) -> Any:
     """`runtime.compile(module)`, skipping the engine's code cache when `use_cache` is false."""
     if use_cache:
         return runtime.compile(module)
+    import inspect  # not on the usual path: importing it costs a few ms
+
     if "cache" in inspect.signature(runtime.compile).parameters:
         return runtime.compile(module, cache=False)
     if runtime.name == "llvm":

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import LinkError, WasmError
 from ..model import ExternKind, FuncType
+from ..records import FrozenRecord
 from ..runtime.instance import Instance as RuntimeInstance
 from ..runtime.memory import MemoryInstance
 from ..wasi import MODULE as WASI_MODULE
@@ -151,10 +151,10 @@ class Linker:
         return Instance._wrap(runtime)
 
 
-@dataclass(frozen=True)
-class _CallerDef:
+class _CallerDef(FrozenRecord):
     """A host function wanting a Caller: made anew for each instantiation."""
 
+    __slots__ = _fields = ("type", "fn", "name")
     type: FuncType
     fn: Callable[..., Any]
     name: str

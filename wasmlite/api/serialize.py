@@ -15,22 +15,23 @@ from __future__ import annotations
 
 import json
 import struct
-from dataclasses import dataclass
 
 from ..errors import DecodeError
+from ..records import FrozenRecord
 
 MAGIC = b"\0wasmlite-cwasm\n"
 FORMAT = 1
 _U32 = struct.Struct("<I")
 
 
-@dataclass(frozen=True)
-class Precompiled:
+class Precompiled(FrozenRecord):
+    __slots__ = _fields = ("engine", "version", "wasm", "code", "target")
+    _defaults = ("",)
     engine: str
     version: str
     wasm: bytes
     code: bytes
-    target: str = ""  # what `code` was made for (engine_code.code_target)
+    target: str  # what `code` was made for (engine_code.code_target); default ""
 
 
 def is_precompiled(data: bytes) -> bool:

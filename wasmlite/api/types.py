@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from .. import model
 from ..model import ExternKind, FuncType, GlobalType, Limits, MemoryType, TableType, ValType
+from ..records import FrozenRecord
 
 I32 = Annotated[int, ValType.i32]
 I64 = Annotated[int, ValType.i64]
@@ -45,10 +45,10 @@ def global_type(valtype: ValType, mutable: bool = False) -> GlobalType:
     return GlobalType(valtype, mutable)
 
 
-@dataclass(frozen=True)
-class ImportType:
+class ImportType(FrozenRecord):
     """One import of a module: `module`, `name` and the `type` it must have."""
 
+    __slots__ = _fields = ("module", "name", "type")
     module: str
     name: str
     type: ExternType
@@ -57,10 +57,10 @@ class ImportType:
         return f"{self.module}::{self.name}: {describe_type(self.type)}"
 
 
-@dataclass(frozen=True)
-class ExportType:
+class ExportType(FrozenRecord):
     """One export of a module: its `name` and `type`."""
 
+    __slots__ = _fields = ("name", "type")
     name: str
     type: ExternType
 

@@ -25,13 +25,18 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every subcommand, or with `only` that one: a command line that names
+    its subcommand never pays for importing and declaring the others (`run` is on every
+    benchmark's start-up path)."""
     parser = argparse.ArgumentParser(
         prog="wasmlite", description="A WebAssembly + WASI runtime in Python."
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (modname, help_text) in SUBCOMMANDS.items():
+        if only is not None and name != only:
+            continue
         try:
             module = importlib.import_module(f"wasmlite.cli.{modname}")
         except ImportError:
@@ -40,6 +45,18 @@ def _build_parser() -> argparse.ArgumentParser:
         module.add_arguments(name, p)
         p.set_defaults(_handler=module.main)
     return parser
+
+
+def _subcommand(args: list[str]) -> str | None:
+    """The subcommand a command line names, when it surely names one (None: build them all,
+    for `--help`, a usage error or no command at all)."""
+    for arg in args:
+        if arg.startswith("-"):
+            if arg in ("-h", "--help"):
+                return None
+            continue
+        return arg if arg in SUBCOMMANDS else None
+    return None
 
 
 def _looks_like_module(arg: str) -> bool:
@@ -53,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     # `wasmlite prog.wasm ...` is `wasmlite run prog.wasm ...`, as with wasmtime.
     if args_list and args_list[0] not in SUBCOMMANDS and _looks_like_module(args_list[0]):
         args_list.insert(0, "run")
-    parser = _build_parser()
+    parser = _build_parser(_subcommand(args_list))
     args = parser.parse_args(args_list)
     if args.version:
         from .. import __version__

@@ -11,7 +11,6 @@ host rejects to `inval`) and writes the trace line.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Trap
@@ -32,23 +31,36 @@ _INVAL = ERRNO["inval"]
 _FAILURES = (WasiError, Trap, OSError, ValueError, OverflowError)
 
 
-@dataclass(frozen=True)
 class _Param:
-    name: str
-    type: TypeExpr
-    index: int  # position of its (first) core argument
-    form: str  # "int", "string" or "list"
-    bits: int = 0  # for "int": width of the witx integer kind
-    signed: bool = False
-    list_type: List | None = None
+    __slots__ = ("name", "type", "index", "form", "bits", "signed", "list_type")
+
+    def __init__(
+        self,
+        name: str,
+        type: TypeExpr,
+        index: int,  # position of its (first) core argument
+        form: str,  # "int", "string" or "list"
+        bits: int = 0,  # for "int": width of the witx integer kind
+        signed: bool = False,
+        list_type: List | None = None,
+    ):
+        self.name = name
+        self.type = type
+        self.index = index
+        self.form = form
+        self.bits = bits
+        self.signed = signed
+        self.list_type = list_type
 
 
-@dataclass(frozen=True)
 class _Result:
-    label: str
-    type: TypeExpr
-    index: int
-    size: int
+    __slots__ = ("label", "type", "index", "size")
+
+    def __init__(self, label: str, type: TypeExpr, index: int, size: int):
+        self.label = label
+        self.type = type
+        self.index = index
+        self.size = size
 
 
 class Plan:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import socket
+from typing import TYPE_CHECKING
 
 from . import rights as R
 from .calls_base import CallsBase
@@ -15,6 +15,9 @@ _NONBLOCK = _FDFLAGS.bit("nonblock")
 _RIFLAGS = load_spec().flags("riflags")
 _SDFLAGS = load_spec().flags("sdflags")
 _RD, _WR = _SDFLAGS.bit("rd"), _SDFLAGS.bit("wr")
+
+if TYPE_CHECKING:
+    import socket  # imported by the calls that need it: most programs never use sockets
 
 
 class SockCalls(CallsBase):
@@ -41,6 +44,8 @@ class SockCalls(CallsBase):
         entry, sock = self._socket(fd)
         if not entry.rights_base & R.right("fd_read"):
             raise WasiError("badf")
+        import socket
+
         host_flags = socket.MSG_PEEK if ri_flags & _RIFLAGS.bit("recv_peek") else 0
         host_flags |= socket.MSG_WAITALL if ri_flags & _RIFLAGS.bit("recv_waitall") else 0
         data = sock.recv(self.check_iovs(ri_data), host_flags)
@@ -58,5 +63,7 @@ class SockCalls(CallsBase):
             raise WasiError("inval")
         entry, sock = self._socket(fd)
         entry.require(R.right("sock_shutdown"))
+        import socket
+
         both = how == _RD | _WR
         sock.shutdown(socket.SHUT_RDWR if both else socket.SHUT_RD if how & _RD else socket.SHUT_WR)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-from dataclasses import dataclass, field
-from typing import BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
+
+from ..records import FrozenRecord, Record
+
+if TYPE_CHECKING:
+    import socket
 
 # A stdio stream is one of:
 #   None          stdin: empty; stdout/stderr: discarded
@@ -14,16 +17,21 @@ from typing import BinaryIO, Literal
 #   BinaryIO      a Python binary stream (io.BytesIO to capture output, an open file, ...)
 Stdio = None | Literal["inherit"] | int | bytes | bytearray | BinaryIO
 
+# Plain classes rather than dataclasses: they are defined on every WASI program's start
+# (see records.py).
 
-@dataclass(frozen=True)
-class Preopen:
+
+class Preopen(FrozenRecord):
+    """A host directory the guest sees as `guest_path`."""
+
+    __slots__ = _fields = ("host_path", "guest_path", "read_only")
+    _defaults = (False,)
     host_path: str
     guest_path: str
-    read_only: bool = False
+    read_only: bool
 
 
-@dataclass
-class WasiConfig:
+class WasiConfig(Record):
     """Configuration of one WASI program instance (see WasiContext).
 
     `preopens` accepts `Preopen`s or (host_path, guest_path[, read_only]) tuples; they get fds
@@ -31,13 +39,25 @@ class WasiConfig:
     use with the sock_* calls).
     """
 
-    argv: list[str] = field(default_factory=list)
-    env: dict[str, str] | list[tuple[str, str]] = field(default_factory=dict)
-    preopens: list[Preopen | tuple] = field(default_factory=list)
-    stdin: Stdio = None
-    stdout: Stdio = None
-    stderr: Stdio = None
-    sockets: list[socket.socket] = field(default_factory=list)
+    _fields = ("argv", "env", "preopens", "stdin", "stdout", "stderr", "sockets")
+
+    def __init__(
+        self,
+        argv: list[str] | None = None,
+        env: dict[str, str] | list[tuple[str, str]] | None = None,
+        preopens: list[Preopen | tuple] | None = None,
+        stdin: Stdio = None,
+        stdout: Stdio = None,
+        stderr: Stdio = None,
+        sockets: list[socket.socket] | None = None,
+    ):
+        self.argv: list[str] = [] if argv is None else argv
+        self.env: dict[str, str] | list[tuple[str, str]] = {} if env is None else env
+        self.preopens: list[Preopen | tuple] = [] if preopens is None else preopens
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self.sockets: list[socket.socket] = [] if sockets is None else sockets
 
     def preopen_list(self) -> list[Preopen]:
         return [p if isinstance(p, Preopen) else Preopen(*p) for p in self.preopens]

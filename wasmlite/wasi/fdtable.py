@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
-import socket
 import stat
-from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
+from ..records import Record
 from . import rights as R
 from .errno import WasiError
 from .witx import load_spec
+
+if TYPE_CHECKING:
+    import socket  # imported by socket_entry: most programs never use sockets
 
 _FILETYPE = load_spec().enum("filetype")
 FT_UNKNOWN = _FILETYPE.value("unknown")
@@ -41,8 +43,7 @@ def filetype_of_mode(mode: int) -> int:
     return FT_UNKNOWN
 
 
-@dataclass
-class FdEntry:
+class FdEntry(Record):
     """One open descriptor.
 
     Exactly one of `host_fd` (an OS descriptor this table owns), `stream` (a Python binary
@@ -50,16 +51,36 @@ class FdEntry:
     path operation starts from one of them (see sandbox.py).
     """
 
-    filetype: int
-    rights_base: int
-    rights_inheriting: int
-    flags: int = 0  # fdflags
-    host_fd: int | None = None
-    stream: BinaryIO | None = None
-    sock: socket.socket | None = None
-    preopen: str | None = None  # the guest path, for preopened directories
-    read_only: bool = False  # under a read-only preopen: every write is refused with EPERM
-    dir_listing: list[tuple[str, int, int]] | None = field(default=None, repr=False)
+    # A plain class rather than a dataclass: cheaper to define on every WASI program's start.
+    _fields = (
+        *("filetype", "rights_base", "rights_inheriting", "flags", "host_fd", "stream", "sock"),
+        *("preopen", "read_only", "dir_listing"),
+    )
+    _not_shown = frozenset({"dir_listing"})
+
+    def __init__(
+        self,
+        filetype: int,
+        rights_base: int,
+        rights_inheriting: int,
+        flags: int = 0,  # fdflags
+        host_fd: int | None = None,
+        stream: BinaryIO | None = None,
+        sock: socket.socket | None = None,
+        preopen: str | None = None,  # the guest path, for preopened directories
+        read_only: bool = False,  # under a read-only preopen: every write is refused with EPERM
+        dir_listing: list[tuple[str, int, int]] | None = None,
+    ):
+        self.filetype = filetype
+        self.rights_base = rights_base
+        self.rights_inheriting = rights_inheriting
+        self.flags = flags
+        self.host_fd = host_fd
+        self.stream = stream
+        self.sock = sock
+        self.preopen = preopen
+        self.read_only = read_only
+        self.dir_listing = dir_listing
 
     def close(self) -> None:
         if self.host_fd is not None:
@@ -141,5 +162,7 @@ def preopen_entry(host_path: str, guest_path: str, read_only: bool) -> FdEntry:
 
 
 def socket_entry(sock: socket.socket) -> FdEntry:
+    import socket
+
     ft = FT_DGRAM if sock.type == socket.SOCK_DGRAM else FT_STREAM
     return FdEntry(ft, R.SOCKET, R.SOCKET, sock=sock)

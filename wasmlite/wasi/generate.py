@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from .witx import witx_to_data
+from .witx_text import witx_to_data
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_WITX_DIR = HERE.parents[2] / "shared" / "wasi-spec"

@@ -1,71 +1,39 @@
-"""The witx interface description: parser, type model, memory layout and core-wasm lowering.
+"""The witx interface description: type model, memory layout and core-wasm lowering.
 
 WASI preview1 is described by two witx files (`typenames.witx`, `wasi_snapshot_preview1.witx`).
 They are the single source of the signatures, errno numbers and flag bits used here:
 `generate.py` parses them into plain data (`spec_data.py`, committed so the installed package
 does not need the witx files), and `load_spec()` turns that data into the model below.
+The text format's parser is `witx_text` (not needed at run time).
 """
 
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-# ---------------------------------------------------------------------------------------------
-# S-expressions
-
-SExpr = str | list  # an atom, or a list of SExpr
-
-_TOKEN = re.compile(r'\s+|;;[^\n]*|\(|\)|"[^"]*"|[^\s()";]+')
-
-
-def parse_sexprs(text: str) -> list[SExpr]:
-    """The top-level s-expressions of a witx file (comments dropped, strings kept quoted)."""
-    stack: list[list[SExpr]] = [[]]
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            raise ValueError(f"witx: unexpected character at offset {pos}")
-        tok = m.group()
-        pos = m.end()
-        if tok[0].isspace() or tok.startswith(";;"):
-            continue
-        if tok == "(":
-            stack.append([])
-        elif tok == ")":
-            if len(stack) == 1:
-                raise ValueError("witx: unbalanced ')'")
-            done = stack.pop()
-            stack[-1].append(done)
-        else:
-            stack[-1].append(tok)
-    if len(stack) != 1:
-        raise ValueError("witx: unbalanced '('")
-    return stack[0]
-
+from ..records import FrozenRecord
 
 # ---------------------------------------------------------------------------------------------
-# Type model (type expressions are immutable and hashable)
+# Type model (type expressions are immutable and hashable; records.py says why they are not
+# dataclasses, and their hash is computed once: they key the layout caches WASI calls consult)
 
 INT_SIZES = {"u8": 1, "u16": 2, "u32": 4, "u64": 8, "s8": 1, "s16": 2, "s32": 4, "s64": 8}
 
 
-@dataclass(frozen=True)
-class Int:
-    name: str  # u8 u16 u32 u64 s8 s16 s32 s64
+class Int(FrozenRecord):
+    __slots__ = _fields = ("name",)  # u8 u16 u32 u64 s8 s16 s32 s64
+    name: str
 
 
-@dataclass(frozen=True)
-class Ref:
-    name: str  # a typename, without the `$`
+class Ref(FrozenRecord):
+    __slots__ = _fields = ("name",)  # a typename, without the `$`
+    name: str
 
 
-@dataclass(frozen=True)
-class Enum:
+class Enum(FrozenRecord):
+    __slots__ = _fields = ("repr", "cases")
     repr: str
     cases: tuple[str, ...]
 
@@ -73,8 +41,8 @@ class Enum:
         return self.cases.index(case)
 
 
-@dataclass(frozen=True)
-class Flags:
+class Flags(FrozenRecord):
+    __slots__ = _fields = ("repr", "names")
     repr: str
     names: tuple[str, ...]
 
@@ -93,47 +61,46 @@ class Flags:
         return "|".join(names) if names else "0"
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(FrozenRecord):
+    __slots__ = _fields = ("fields",)
     fields: tuple[tuple[str, TypeExpr], ...]
 
 
-@dataclass(frozen=True)
-class Variant:
+class Variant(FrozenRecord):
     """A witx `union`: a tag (an enum typename) selecting one of the cases."""
 
+    __slots__ = _fields = ("tag", "cases")
     tag: str
     cases: tuple[TypeExpr, ...]
 
 
-@dataclass(frozen=True)
-class Handle:
-    pass
+class Handle(FrozenRecord):
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class List:
+class List(FrozenRecord):
+    __slots__ = _fields = ("elem",)
     elem: TypeExpr
 
 
-@dataclass(frozen=True)
-class String:
-    pass
+class String(FrozenRecord):
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class Pointer:
+class Pointer(FrozenRecord):
+    __slots__ = _fields = ("elem", "const")
+    _defaults = (False,)
     elem: TypeExpr
-    const: bool = False
+    const: bool
 
 
-@dataclass(frozen=True)
-class Tuple:
+class Tuple(FrozenRecord):
+    __slots__ = _fields = ("elems",)
     elems: tuple[TypeExpr, ...]
 
 
-@dataclass(frozen=True)
-class Expected:
+class Expected(FrozenRecord):
+    __slots__ = _fields = ("ok", "error")
     ok: TypeExpr | None
     error: TypeExpr
 
@@ -154,14 +121,14 @@ TypeExpr = (
 )
 
 
-@dataclass(frozen=True)
-class CoreParam:
+class CoreParam(FrozenRecord):
     """One core-wasm parameter of a lowered function.
 
     `role` is "value" (a witx param passed directly), "ptr"/"len" (the two halves of a string
     or list param) or "out" (a pointer the result value is stored through).
     """
 
+    __slots__ = _fields = ("name", "valtype", "role", "source", "type")
     name: str
     valtype: str  # "i32" or "i64"
     role: str
@@ -169,101 +136,19 @@ class CoreParam:
     type: TypeExpr
 
 
-@dataclass(frozen=True)
-class Function:
+class Function(FrozenRecord):
+    __slots__ = _fields = ("name", "params", "result", "noreturn", "core_params", "core_results")
+    _defaults = ((), ())
     name: str
     params: tuple[tuple[str, TypeExpr], ...]
     result: Expected | None
     noreturn: bool
-    core_params: tuple[CoreParam, ...] = field(default=())
-    core_results: tuple[str, ...] = field(default=())
+    core_params: tuple[CoreParam, ...]
+    core_results: tuple[str, ...]
 
 
 # ---------------------------------------------------------------------------------------------
-# witx s-expressions -> plain data (JSON-able) -> model
-
-
-def _name(atom: SExpr) -> str:
-    if not isinstance(atom, str) or not atom.startswith("$"):
-        raise ValueError(f"witx: expected a $name, got {atom!r}")
-    return atom[1:]
-
-
-def _type_data(x: SExpr) -> Any:
-    """A witx type expression as plain data."""
-    if isinstance(x, str):
-        if x.startswith("$"):
-            return x
-        if x in INT_SIZES or x == "string":
-            return x
-        raise ValueError(f"witx: unknown type {x!r}")
-    head = x[0]
-    if head == "enum":
-        assert x[1][:2] == ["@witx", "tag"]
-        return {"enum": x[1][2], "cases": [_name(c) for c in x[2:]]}
-    if head == "flags":
-        assert x[1][:2] == ["@witx", "repr"]
-        return {"flags": x[1][2], "names": [_name(c) for c in x[2:]]}
-    if head == "record":
-        return {"record": [[_name(f[1]), _type_data(f[2])] for f in x[1:]]}
-    if head == "union":
-        assert x[1][:2] == ["@witx", "tag"]
-        return {"union": _name(x[1][2]), "cases": [_type_data(c) for c in x[2:]]}
-    if head == "handle":
-        return {"handle": True}
-    if head == "list":
-        return {"list": _type_data(x[1])}
-    if head == "tuple":
-        return {"tuple": [_type_data(e) for e in x[1:]]}
-    if head == "expected":
-        ok = None
-        err = None
-        for part in x[1:]:
-            if isinstance(part, list) and part[0] == "error":
-                err = _type_data(part[1])
-            else:
-                ok = _type_data(part)
-        return {"expected": ok, "error": err}
-    if head == "@witx" and x[1] in ("pointer", "const_pointer"):
-        return {"pointer": _type_data(x[2]), "const": x[1] == "const_pointer"}
-    raise ValueError(f"witx: unknown type form {head!r}")
-
-
-def _function_data(x: list[SExpr]) -> dict[str, Any]:
-    assert x[2][0] == "export"
-    name = x[2][1].strip('"')
-    params, results, noreturn = [], [], False
-    for part in x[3:]:
-        if part[0] == "param":
-            params.append([_name(part[1]), _type_data(part[2])])
-        elif part[0] == "result":
-            results.append([_name(part[1]), _type_data(part[2])])
-        elif part == ["@witx", "noreturn"]:
-            noreturn = True
-        else:
-            raise ValueError(f"witx: unknown function part {part!r}")
-    return {"name": name, "params": params, "results": results, "noreturn": noreturn}
-
-
-def witx_to_data(typenames_text: str, module_text: str) -> dict[str, Any]:
-    """Parse the two witx files into plain data: {"types": {...}, "module": ..., "functions": [...]}."""
-    types: dict[str, Any] = {}
-    for form in parse_sexprs(typenames_text):
-        if form[0] != "typename":
-            raise ValueError(f"witx: unexpected top-level form {form[0]!r}")
-        types[_name(form[1])] = _type_data(form[2])
-    functions = []
-    module = None
-    for form in parse_sexprs(module_text):
-        if form[0] == "use":
-            continue
-        if form[0] != "module":
-            raise ValueError(f"witx: unexpected top-level form {form[0]!r}")
-        module = _name(form[1])
-        for item in form[2:]:
-            if item[0] == "@interface" and item[1] == "func":
-                functions.append(_function_data(item))
-    return {"module": module, "types": types, "functions": functions}
+# plain data -> model
 
 
 def _type_from(d: Any) -> TypeExpr:
@@ -444,3 +329,12 @@ def load_spec() -> Spec:
     from . import spec_data
 
     return Spec(json.loads(spec_data.DATA))
+
+
+def __getattr__(name: str) -> Any:
+    # The parser moved to witx_text (generate.py's alone); its names still resolve here.
+    if name in ("SExpr", "parse_sexprs", "witx_to_data"):
+        from . import witx_text
+
+        return getattr(witx_text, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,47 +5,47 @@ key hashes the module (its binary encoding), the wasmlite version, this engine's
 and the LLVM target (`hostkey.target_key`). Writes go to a temporary file renamed into
 place, so readers never see half an entry; an entry that does not carry its own checksum
 is treated as missing and recompiled.
+
+A warm start reads one entry: nothing here imports pathlib, tempfile or hashlib (which
+loads OpenSSL), and the engine's source is hashed once per change, not once per process.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import os
 import struct
-import tempfile
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ... import __version__ as WASMLITE_VERSION
+from ...disk_cache import DIGEST_SIZE, directory, new_hash, source_fingerprint, write_atomically
 from .hostkey import target_key
 
-_MAGIC = b"WLOBJ1\n"
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_MAGIC = b"WLOBJ2\n"
 
 
-@functools.cache
 def _engine_fingerprint() -> str:
-    """Hash of this engine's own source: any change to code generation invalidates entries."""
-    h = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
+    """Hash of this engine's own source: any change to code generation invalidates entries
+    (computed once per change of the files, see `disk_cache.source_fingerprint`)."""
+    return source_fingerprint("engines/llvm")
 
 
 def cache_dir() -> Path:
-    env = os.environ.get("WASMLITE_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "wasmlite"
+    from pathlib import Path
+
+    return Path(directory())
 
 
 def enabled() -> bool:
-    return os.environ.get("WASMLITE_CACHE", "1") not in ("0", "off", "no")
+    from ...disk_cache import enabled
+
+    return enabled()
 
 
 def cache_key(module_identity: bytes) -> str:
-    h = hashlib.sha256()
+    h = new_hash()
     for part in (_engine_fingerprint(), WASMLITE_VERSION, target_key()):
         h.update(part.encode())
         h.update(b"\0")
@@ -54,33 +54,28 @@ def cache_key(module_identity: bytes) -> str:
 
 
 def load(key: str) -> bytes | None:
-    path = cache_dir() / f"{key}.o"
     try:
-        data = path.read_bytes()
+        with open(os.path.join(directory(), f"{key}.o"), "rb") as f:
+            data = f.read()
     except OSError:
         return None
-    if not data.startswith(_MAGIC) or len(data) < len(_MAGIC) + 32:
+    head = len(_MAGIC) + DIGEST_SIZE
+    if not data.startswith(_MAGIC) or len(data) < head:
         return None
-    digest, body = data[len(_MAGIC) : len(_MAGIC) + 32], data[len(_MAGIC) + 32 :]
-    if hashlib.sha256(body).digest() != digest:
+    digest, body = data[len(_MAGIC) : head], data[head:]
+    if _checksum(body) != digest:
         return None  # corrupt: recompile (and overwrite)
     return body
 
 
 def store(key: str, obj: bytes) -> None:
-    d = cache_dir()
-    try:
-        d.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=".o")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(_MAGIC + hashlib.sha256(obj).digest() + obj)
-            os.replace(tmp, d / f"{key}.o")
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError:
-        pass  # a cache that cannot be written is only a slower cache
+    write_atomically(os.path.join(directory(), f"{key}.o"), _MAGIC + _checksum(obj) + obj)
+
+
+def _checksum(data: bytes) -> bytes:
+    h = new_hash()
+    h.update(data)
+    return h.digest()
 
 
 def pack_objects(objects: list[bytes]) -> bytes:

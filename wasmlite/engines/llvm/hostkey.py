@@ -10,9 +10,10 @@ determine LLVM's `get_host_cpu_name`/`get_host_cpu_features`.
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.util
 import os
+
+from ...disk_cache import hex_digest
 
 
 def _llvmlite_identity() -> str:
@@ -42,7 +43,7 @@ def _cpu_identity() -> str:
                     seen[name] = value.strip()
     except OSError:
         pass
-    return hashlib.sha256(repr(sorted(seen.items())).encode()).hexdigest()
+    return hex_digest(repr(sorted(seen.items())).encode())
 
 
 @functools.cache

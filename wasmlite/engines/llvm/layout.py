@@ -18,17 +18,16 @@ offsets fixed by the module (so native code indexes them with constants):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ...model import Module
+from ...records import FrozenRecord
 
 CTX_MEMORY = 0
 CTX_COUNTDOWN = 1
 HEADER_WORDS = 4
 
 
-@dataclass(frozen=True)
-class ContextLayout:
+class ContextLayout(FrozenRecord):  # not a dataclass: see records.py
+    __slots__ = _fields = ("types", "globals", "imports", "tables", "words")
     types: int
     globals: int
     imports: int
