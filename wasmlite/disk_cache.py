@@ -89,21 +89,27 @@ def source_fingerprint(*parts: str) -> str:
     return fingerprint
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Write `path` through a temporary file renamed into place (readers never see half of
-    it); a cache that cannot be written is only a slower cache, so errors are ignored."""
+def replace_file(path: str, data: bytes) -> None:
+    """Write `path` through a temporary file beside it, renamed into place: readers (and a
+    crash half-way) never see half a file. Errors propagate."""
     import tempfile
 
-    d = os.path.dirname(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.splitext(path)[1])
     try:
-        os.makedirs(d, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=os.path.splitext(path)[1])
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """`replace_file` for cache entries: a cache that cannot be written is only a slower
+    cache, so errors are ignored."""
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        replace_file(path, data)
     except OSError:
         pass

@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import os
 import sys
-import tempfile
 
 from ..errors import WasmError
 from .options import add_engine_argument
@@ -44,12 +43,6 @@ def _write_atomically(path: str, data: bytes) -> None:
     """Write through a temporary file so a failure never leaves half a file at `path`."""
     if path == "/dev/null":
         return
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".wasmlite-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    from ..disk_cache import replace_file
+
+    replace_file(path, data)
