@@ -4,7 +4,7 @@ fingerprints of wasmlite's own source.
 `$WASMLITE_CACHE_DIR` (default `~/.cache/wasmlite`) holds the caches; `WASMLITE_CACHE=0`
 (or off/no) turns them all off. Everything here is cheap to import and to call: it runs at
 the start of every process that loads a module (no hashlib, which loads OpenSSL; no pathlib,
-no tempfile until a file is written).
+no tempfile, even to write).
 """
 
 from __future__ import annotations
@@ -91,11 +91,11 @@ def source_fingerprint(*parts: str) -> str:
 
 def replace_file(path: str, data: bytes) -> None:
     """Write `path` through a temporary file beside it, renamed into place: readers (and a
-    crash half-way) never see half a file. Errors propagate."""
-    import tempfile
-
+    crash half-way) never see half a file. Errors propagate. The file gets the usual
+    permissions (0o666 less the umask); no tempfile import on a run's first cache write."""
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.splitext(path)[1])
+    tmp = os.path.join(directory, f".tmp-{os.getpid()}-{os.urandom(6).hex()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
