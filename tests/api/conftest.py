@@ -3,29 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-
-def llvm_unavailable_reason() -> str | None:
-    """Why the llvm engine cannot be used here, or None when it can."""
-    try:
-        from wasmlite.engines import get_engine
-
-        get_engine("llvm")
-    except Exception as e:  # ImportError, or the engine package not written yet
-        return f"llvm engine not importable: {type(e).__name__}: {e}"
-    return None
-
-
-ENGINE_PARAMS = [
-    pytest.param("python", id="python"),
-    pytest.param(
-        "llvm",
-        id="llvm",
-        marks=pytest.mark.skipif(
-            llvm_unavailable_reason() is not None, reason=str(llvm_unavailable_reason())
-        ),
-    ),
-]
+from wasm_helpers import ENGINE_PARAMS
 
 
 @pytest.fixture(params=ENGINE_PARAMS)

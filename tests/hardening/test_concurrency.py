@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from wasm_helpers import ENGINE_PARAMS, needs_llvm
 
 from wasmlite.engines import get_engine
 from wasmlite.errors import Exhaustion
@@ -29,21 +30,7 @@ SEEDS = range(7000, 7024)
 THREADS = 4
 
 
-def _llvm_available() -> bool:
-    try:
-        get_engine("llvm")
-        return True
-    except Exception:
-        return False
-
-
-ENGINES = [
-    "python",
-    pytest.param("llvm", marks=pytest.mark.skipif(not _llvm_available(), reason="no llvm engine")),
-]
-
-
-needs_llvm = pytest.mark.skipif(not _llvm_available(), reason="no llvm engine")
+ENGINES = ENGINE_PARAMS
 
 
 @pytest.fixture(autouse=True)
@@ -189,7 +176,8 @@ def _run_isolated(name: str, engine: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-X", "faulthandler", "-c", code],
         cwd=REPO,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        # tests/ too: this module imports wasm_helpers, as pytest lets it
+        env=dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(REPO / "tests")])),
         capture_output=True,
         text=True,
         timeout=600,

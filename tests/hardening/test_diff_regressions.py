@@ -8,6 +8,7 @@ wasmtime; results, trap kinds, final memory and globals must agree (diff_exec.py
 from __future__ import annotations
 
 import pytest
+from wasm_helpers import llvm_available
 
 from wasmlite.engines import get_engine
 from wasmlite.errors import LinkError
@@ -18,15 +19,7 @@ from .gen_modules import generate
 pytest.importorskip("wasmtime")
 
 
-def _llvm_available() -> bool:
-    try:
-        get_engine("llvm")
-        return True
-    except Exception:
-        return False
-
-
-ENGINES = ["python", "llvm"] if _llvm_available() else ["python"]
+ENGINES = ["python", "llvm"] if llvm_available() else ["python"]
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from wasm_helpers import ENGINE_PARAMS, llvm_available
 
 from wasmlite.binary import decode_module
 from wasmlite.binary.leb128 import encode_u
@@ -28,18 +29,7 @@ HEADER = b"\x00asm\x01\x00\x00\x00"
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _llvm_available() -> bool:
-    try:
-        get_engine("llvm")
-        return True
-    except Exception:
-        return False
-
-
-ENGINES = [
-    "python",
-    pytest.param("llvm", marks=pytest.mark.skipif(not _llvm_available(), reason="no llvm engine")),
-]
+ENGINES = ENGINE_PARAMS
 
 
 def section(sid: int, body: bytes) -> bytes:
@@ -215,7 +205,7 @@ def test_start_function_loop_stops_on_timeout(engine: str) -> None:
 
 @pytest.mark.parametrize("engine", ["python", "llvm"])
 def test_start_function_loop_under_the_api(engine: str) -> None:
-    if engine == "llvm" and not _llvm_available():
+    if engine == "llvm" and not llvm_available():
         pytest.skip("no llvm engine")
     from wasmlite import Config, Engine, Linker, Module
     from wasmlite import Store as ApiStore

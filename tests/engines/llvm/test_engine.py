@@ -6,6 +6,9 @@ import pytest
 
 pytest.importorskip("llvmlite", reason="the LLVM engine needs llvmlite")
 
+import wasm_helpers  # noqa: E402
+from wasm_helpers import call  # noqa: E402
+
 from wasmlite.engines import get_engine  # noqa: E402
 from wasmlite.errors import Exhaustion, Interrupted, Trap  # noqa: E402
 from wasmlite.model import I32, FuncType  # noqa: E402
@@ -20,17 +23,11 @@ def _private_cache(tmp_path, monkeypatch) -> None:
 
 
 def compile_wat(wat: str):
-    module = parse_module(wat)
-    validate_module(module)
-    return get_engine("llvm").compile(module)
+    return wasm_helpers.compile_wat("llvm", wat)
 
 
 def instantiate(wat: str, imports: list | None = None, store: Store | None = None):
-    return compile_wat(wat).instantiate(store or Store("llvm"), imports or [])
-
-
-def call(inst, name: str, *args: int) -> list:
-    return inst.exports[name].call(list(args))
+    return wasm_helpers.instantiate_wat("llvm", wat, imports, store)
 
 
 FIB = """(module

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 
 import pytest
+from wasm_helpers import call, instantiate_wat
 
 from wasmlite.engines import get_engine
 from wasmlite.engines.python.codegen import FlatGen
@@ -16,13 +17,7 @@ from wasmlite.validate import validate_module
 
 
 def instantiate(wat: str, imports: list | None = None):
-    module = parse_module(wat)
-    validate_module(module)
-    return get_engine("python").compile(module).instantiate(Store("python"), imports or [])
-
-
-def call(inst, name: str, *args: int) -> list:
-    return inst.exports[name].call(list(args))
+    return instantiate_wat("python", wat, imports)
 
 
 FIB = """(module
