@@ -170,8 +170,8 @@ Expr = list[Instr]  # a constant or body expression, ending with `end`
 
 
 class Func(Record):
-    _fields = ("type_index", "locals", "body", "offsets")
-    _not_compared = _not_shown = frozenset({"offsets"})
+    _fields = ("type_index", "locals", "body", "offsets", "control", "vector")
+    _not_compared = _not_shown = frozenset({"offsets", "control", "vector"})
 
     def __init__(
         self,
@@ -186,6 +186,11 @@ class Func(Record):
         # Byte offset of each instruction of `body` in the binary, when decoded from one
         # (not part of == or repr).
         self.offsets = offsets
+        # Positions in `body` of its block/loop/if/else/end instructions and of its vector
+        # instructions, when the decoder recorded them (None: not known; whoever replaces
+        # `body` resets them). Not part of == or repr.
+        self.control: list[int] | None = None
+        self.vector: list[int] | None = None
 
 
 class Table(Record):

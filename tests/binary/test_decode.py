@@ -51,6 +51,23 @@ def test_function_body_and_offsets() -> None:
     assert [data[o] for o in f.offsets] == [0x41, 0x1A, 0x0B]
 
 
+def test_control_and_vector_positions() -> None:
+    body = (
+        b"\x02\x40"  # block
+        b"\x41\x01\x04\x40\x05\x0b"  # i32.const 1; if; else; end
+        b"\x03\x40\x0b"  # loop end
+        b"\x0b"  # end (block)
+        b"\xfd\x0c" + bytes(16) + b"\x1a"  # v128.const; drop
+        b"\x0b"
+    )
+    f = decode_module(one_func(body)).funcs[0]
+    names = [i.op.name for i in f.body]
+    assert f.control == [
+        i for i, n in enumerate(names) if n in ("block", "loop", "if", "else", "end")
+    ]
+    assert f.vector == [names.index("v128.const")]
+
+
 def test_immediate_shapes() -> None:
     body = (
         b"\x41\x7f"  # i32.const -1

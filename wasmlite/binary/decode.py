@@ -252,7 +252,9 @@ class _Decoder:
         for n, t in groups:
             local_types.extend([t] * n)
         offsets: list[int] = []
-        body = read_expr(r, offsets, m.data_count is not None, self.interned)
+        control: list[int] = []
+        vector: list[int] = []
+        body = read_expr(r, offsets, m.data_count is not None, self.interned, control, vector)
         if r.pos != start + size:
             raise DecodeError("section size mismatch", offset=start)
         if index < len(m.funcs):
@@ -260,6 +262,8 @@ class _Decoder:
             f.locals = local_types
             f.body = body
             f.offsets = offsets
+            f.control = control
+            f.vector = vector
         else:
             raise DecodeError("function and code section have inconsistent lengths", offset=start)
 

@@ -135,18 +135,24 @@ def read_expr(
     offsets: list[int] | None = None,
     has_data_count: bool = True,
     interned: dict[Op, dict[int, Instr]] | None = None,
+    control: list[int] | None = None,
+    vector: list[int] | None = None,
 ) -> list[Instr]:
     """Read instructions up to and including the `end` that closes the expression.
 
     Appends each instruction's byte offset to `offsets` when given. `interned` lets one
     module share `Instr` objects with the same integer immediate (`local.get 0`, ...),
-    which saves both time and memory on large modules.
+    which saves both time and memory on large modules. `control` and `vector`, when
+    given, receive the positions (indices in the result) of the structured control
+    instructions (block, loop, if, else, end) and of the vector (0xFD) ones: a consumer
+    that needs only those (the Python engine's interpreter) need not scan the body.
     """
     data = r.data
     end = r.end
     out: list[Instr] = []
     append = out.append
     add_offset = offsets.append if offsets is not None else None
+    add_control = control.append if control is not None else None
     # Open constructs: False = block/loop or `if` after its `else`, True = `if` before `else`.
     stack: list[bool] = []
     plain = _PLAIN
@@ -173,11 +179,15 @@ def read_expr(
                 raise DecodeError("illegal opcode", offset=start)
             if not has_data_count and op in _NEEDS_DATA_COUNT:
                 raise DecodeError("data count section required", offset=start)
+            if b == PREFIX_FD and vector is not None:
+                vector.append(len(out))
         c = klass[op]
         if c == _NONE:
             if op is END:
                 if add_offset is not None:
                     add_offset(start)
+                if add_control is not None:
+                    add_control(len(out))
                 append(shared[op])
                 if not stack:
                     r.pos = pos
@@ -188,6 +198,8 @@ def read_expr(
                 if not stack or not stack[-1]:
                     raise DecodeError("END opcode expected", offset=start)
                 stack[-1] = False
+                if add_control is not None:
+                    add_control(len(out))
             instr = shared[op]
         elif c == _INDEX or c == _I32:
             if pos < end and data[pos] < (0x80 if c == _INDEX else 0x40):
@@ -217,8 +229,12 @@ def read_expr(
             pos = r.pos
             if op is BLOCK or op is LOOP:
                 stack.append(False)
+                if add_control is not None:
+                    add_control(len(out))
             elif op is IF:
                 stack.append(True)
+                if add_control is not None:
+                    add_control(len(out))
         if add_offset is not None:
             add_offset(start)
         append(instr)

@@ -156,6 +156,67 @@ def test_unsupported_instructions_are_compiled_at_once() -> None:
     assert inst.exports["f"].pyfn.__code__.co_filename == "<wasm>"
 
 
+def test_vector_function_from_a_binary_is_compiled_at_once() -> None:
+    """The interpreter learns of vector instructions from the decoder's positions."""
+    text = '(module (func (export "f") (result i32) (i32x4.extract_lane 1 (v128.const i32x4 1 2 3 4))))'
+    module = decode_module(encode_module(parse_module(text)))
+    assert module.funcs[0].vector == [0, 1]
+    validate_module(module)
+    inst = get_engine("python").compile(module, cache=False).instantiate(Store("python"), [])
+    assert inst.exports["f"].call([]) == [2]
+    assert inst.exports["f"].pyfn.__code__.co_filename == "<wasm>"
+
+
+def test_plans_from_decoded_and_parsed_bodies_agree() -> None:
+    """The plan built from the decoder's control positions equals the one built by
+    scanning a body parsed from text (no positions recorded)."""
+    from wasmlite.engines.python.codegen import ModuleInfo
+
+    parsed = parse_module(PROGRAM)
+    decoded = decode_module(encode_module(parsed))
+    assert parsed.funcs[0].control is None and decoded.funcs[0].control is not None
+    info_a, info_b = ModuleInfo(parsed), ModuleInfo(decoded)
+    for index in range(len(parsed.funcs)):
+        a, b = interpreter.Plan(info_a, index), interpreter.Plan(info_b, index)
+        assert (a.ops, a.args, a.costs) == (b.ops, b.args, b.costs)
+
+
+TABLES = """(module
+  (table $t 2 funcref)
+  (elem $e func $one $two)
+  (memory 1)
+  (data $d "hello")
+  (func $one (result i32) (i32.const 1))
+  (func $two (result i32) (i32.const 2))
+  (func (export "run") (result i32 i32 i32 i32)
+    (table.init $t $e (i32.const 0) (i32.const 0) (i32.const 2))
+    (elem.drop $e)
+    (drop (table.grow $t (ref.null func) (i32.const 3)))
+    (table.copy $t $t (i32.const 2) (i32.const 0) (i32.const 2))
+    (table.fill $t (i32.const 4) (table.get $t (i32.const 1)) (i32.const 1))
+    (table.set $t (i32.const 0) (table.get $t (i32.const 4)))
+    (memory.init $d (i32.const 100) (i32.const 1) (i32.const 4))
+    (data.drop $d)
+    (table.size $t)
+    (call_indirect (result i32) (i32.const 0))
+    (call_indirect (result i32) (i32.const 3))
+    (i32.load8_u (i32.const 103)))
+  (func (export "init_after_drop")
+    (memory.init $d (i32.const 0) (i32.const 0) (i32.const 1))))
+"""
+
+
+def test_table_and_segment_instructions(tier: str) -> None:
+    module = parse_module(TABLES)
+    validate_module(module)
+    inst = get_engine("python").compile(module, cache=False).instantiate(Store("python"), [])
+    assert inst.exports["run"].call([]) == [5, 2, 2, ord("o")]
+    if tier == "default":
+        assert inst.exports["run"].pyfn.__code__.co_name == "entry"  # interpreted
+    with pytest.raises(Trap, match="out of bounds memory access"):
+        inst.exports["init_after_drop"].call([])
+
+
 def test_generated_operations_are_current() -> None:
     """interp_ops.py is what opsgen.py writes from templates.py today."""
     assert opsgen.TARGET.read_text() == opsgen.module_source()
