@@ -146,6 +146,31 @@ def test_hot_function_is_compiled_and_cold_one_interpreted() -> None:
     assert inst.exports["sum"].pyfn.__code__.co_name == "entry"
 
 
+def test_nested_loops_are_translated_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An inner loop that gets hot while its outer loop iterates is translated as part of
+    the outer one, not on its own as well (unless the outer one is much longer)."""
+    from wasmlite.engines.python.compiled import PyCompiledModule
+
+    translated = []
+    original = PyCompiledModule.loop_function
+
+    def record(self, ns, index, poll, start, *where):  # type: ignore[no-untyped-def]
+        translated.append(start)
+        return original(self, ns, index, poll, start, *where)
+
+    monkeypatch.setattr(PyCompiledModule, "loop_function", record)
+    inst = instantiate()
+    assert inst.exports["nested"].call([30]) == [4496]
+    outer = next(i for i, ins in enumerate(inst.module.funcs[2].body) if ins.op.name == "loop")
+    assert translated == [outer]
+
+    translated.clear()
+    monkeypatch.setattr(interpreter, "OUTER_LOOP_SPAN", 1)  # every outer loop too long
+    inst = instantiate()
+    assert inst.exports["nested"].call([30]) == [4496]
+    assert len(translated) == 2 and translated[0] > outer
+
+
 def test_unsupported_instructions_are_compiled_at_once() -> None:
     module = parse_module(
         '(module (func (export "f") (result i32) (i32x4.extract_lane 1 (v128.const i32x4 1 2 3 4))))'

@@ -37,6 +37,7 @@ from .templates import LOADS, TEMPLATES
 # interpreted, and hot code is compiled once interpreting it has cost about half as much
 # as compiling it would. (Instructions are counted per straight run, at each jump.)
 HEAT = 24
+OUTER_LOOP_SPAN = 5  # see _defer_to_outer_loop
 LOOP_CALL_WORK = 8  # what calling a translated loop counts as, in instructions
 ENABLED = True  # False: translate every function on its first call (the old behaviour)
 
@@ -695,9 +696,12 @@ def _branch(
     heat = fs.heat
     h = heat[loop] = heat.get(loop, 0) + work - fs.marks.get(loop, work)
     fs.marks[loop] = work
-    if h >= fs.plan.args[loop][3]:
+    hot = fs.plan.args[loop][3]
+    if h >= hot:
         compiled = fs.loops.get(loop, False)
-        if compiled is False:
+        if compiled is False and h < 2 * hot and _defer_to_outer_loop(fs, labels, loop):
+            compiled = None  # for now
+        elif compiled is False:
             end = fs.plan.args[loop][0]
             around = [label[2] for label in labels[1:-1]]
             compiled = fs.owner.loop_function(fs.plan.index, loop, end, height, around)
@@ -707,6 +711,31 @@ def _branch(
     if fs.tick is not None:
         fs.tick(fs.plan.ticks[loop])
     return cont
+
+
+def _defer_to_outer_loop(fs: FuncState, labels: list[tuple[int, int, int, int]], loop: int) -> bool:
+    """Make hot the outermost loop around `loop` (on top of `labels`) that has already
+    iterated, so will likely iterate again, and is at most OUTER_LOOP_SPAN times as long;
+    say whether there is one.
+
+    Its translation, at its next iteration, covers this loop too: translating this one
+    now as well would be wasted (~5 us per instruction). Until then this loop stays
+    interpreted, up to twice its own heat (in case the outer loop does not come round).
+    """
+    heat = fs.heat
+    args = fs.plan.args
+    longest = OUTER_LOOP_SPAN * (args[loop][0] - loop)
+    for label in labels[1:-1]:
+        outer = label[3]
+        if (
+            outer >= 0
+            and heat.get(outer, 0) > 0
+            and args[outer][0] - outer <= longest
+            and fs.loops.get(outer, False) is False
+        ):
+            heat[outer] = max(heat[outer], args[outer][3])
+            return True
+    return False
 
 
 def _run_loop(
