@@ -27,8 +27,9 @@ from typing import Any
 from ...errors import Trap
 from ...model import F32, F64
 from .interp_ops import OPS as OP_FUNCTIONS
+from .interp_tables import TABLE_OPS
 from .scalar import f32_from_bits, f32_to_bits, f64_from_bits, f64_to_bits
-from .support import indirect, memory_init, table_copy, table_fill, table_init
+from .support import indirect
 from .templates import LOADS, TEMPLATES
 
 # Tier-up: translating costs ~50x interpreting one instruction, per static instruction. A
@@ -75,7 +76,7 @@ ENABLED = True  # False: translate every function on its first call (the old beh
     REFFUNC,
     NOP,
     UNREACHABLE,
-    TABLE,  # table, element and data segment instructions (see _TABLE_OPS)
+    TABLE,  # table, element and data segment instructions (see TABLE_OPS)
     PLAN,  # not prepared yet (see Plan.fill)
 ) = range(34)
 
@@ -136,8 +137,8 @@ def _classify(op: Any) -> tuple[int, Any]:
     kind = _FIXED_KINDS.get(name)
     if kind is not None:
         entry = (kind, _CONSTS.get(name))
-    elif name in _TABLE_OPS:
-        entry = (TABLE, _TABLE_OPS[name])
+    elif name in TABLE_OPS:
+        entry = (TABLE, TABLE_OPS[name])
     elif name in OP_FUNCTIONS:
         if name in TEMPLATES:
             kind = BIN if len(op.params) == 2 else UN
@@ -165,7 +166,7 @@ def _special_rows() -> set[Any]:
         for op in OPS:
             name = op.name
             if name in _STRUCTURE or not (
-                name in _FIXED_KINDS or name in OP_FUNCTIONS or name in _TABLE_OPS
+                name in _FIXED_KINDS or name in OP_FUNCTIONS or name in TABLE_OPS
             ):
                 _SPECIAL.add(op)
     return _SPECIAL
@@ -301,73 +302,6 @@ class Plan:
             args[i] = arg  # before its kind: another thread may be reading this plan
             ops[i] = kind
             i += 1
-
-
-# Table, element and data segment instructions: (state, operand stack, immediate) -> None.
-
-
-def _table_get(fs: FuncState, st: list[Any], table: int) -> None:
-    st[-1] = fs.tables[table].get(st[-1])
-
-
-def _table_set(fs: FuncState, st: list[Any], table: int) -> None:
-    v = st.pop()
-    fs.tables[table].set(st.pop(), v)
-
-
-def _table_size(fs: FuncState, st: list[Any], table: int) -> None:
-    st.append(len(fs.tables[table].elements))
-
-
-def _table_grow(fs: FuncState, st: list[Any], table: int) -> None:
-    n = st.pop()
-    st[-1] = fs.tables[table].grow(n, st[-1]) & M32
-
-
-def _table_fill(fs: FuncState, st: list[Any], table: int) -> None:
-    n = st.pop()
-    v = st.pop()
-    table_fill(fs.tables[table], st.pop(), v, n)
-
-
-def _table_copy(fs: FuncState, st: list[Any], imm: tuple[int, int]) -> None:
-    n = st.pop()
-    s = st.pop()
-    table_copy(fs.tables[imm[0]], fs.tables[imm[1]], st.pop(), s, n)
-
-
-def _table_init(fs: FuncState, st: list[Any], imm: tuple[int, int]) -> None:
-    n = st.pop()
-    s = st.pop()
-    table_init(fs.tables[imm[1]], fs.ns["ELEMS"], imm[0], st.pop(), s, n)
-
-
-def _elem_drop(fs: FuncState, st: list[Any], elem: int) -> None:
-    fs.ns["ELEMS"][elem] = []
-
-
-def _memory_init(fs: FuncState, st: list[Any], imm: tuple[int, int]) -> None:
-    n = st.pop()
-    s = st.pop()
-    memory_init(fs.memory, fs.ns["DATAS"], imm[0], st.pop(), s, n)
-
-
-def _data_drop(fs: FuncState, st: list[Any], data: int) -> None:
-    fs.ns["DATAS"][data] = b""
-
-
-_TABLE_OPS: dict[str, Callable[[Any, list[Any], Any], None]] = {
-    "table.get": _table_get,
-    "table.set": _table_set,
-    "table.size": _table_size,
-    "table.grow": _table_grow,
-    "table.fill": _table_fill,
-    "table.copy": _table_copy,
-    "table.init": _table_init,
-    "elem.drop": _elem_drop,
-    "memory.init": _memory_init,
-    "data.drop": _data_drop,
-}
 
 
 def _zero(t: Any) -> Any:
