@@ -7,16 +7,22 @@ address never moves when the memory grows. That is what lets native code keep a 
 still covers the old size; take a new `view()` to see new pages).
 
 Where the reservation cannot be made (a host with strict overcommit), the memory reserves
-only what it needs and moves when it grows; `address` then changes and engines must reload
-it after any call that can grow memory (they read `address` and `size` through
-`MemoryInstance` rather than caching them across calls).
+only what it needs and moves (is copied to a bigger one) when it grows; `address` then
+changes and engines must reload it after any call that can grow memory (they read `address`
+and `size` through `MemoryInstance` rather than caching them across calls).
+
+The reservation is a Python `mmap` object: CPython unmaps it when the last reference (the
+memory, or any view of it) goes, with no Python code involved. A Python-level finalizer
+could not run when the garbage collector happened to collect a memory at the recursion
+limit (deep wasm recursion): the reservation leaked. And a view that outlives its memory
+(or its old reservation, after a move) stays valid instead of dangling.
 """
 
 from __future__ import annotations
 
 import ctypes
+import mmap
 import struct
-import weakref
 
 from ..errors import Trap
 from ..model import MemoryType
@@ -24,37 +30,23 @@ from ..model import MemoryType
 PAGE_SIZE = 65536
 MAX_PAGES = 65536  # 4 GiB, the Wasm 2.0 limit for 32-bit memories
 
-_PROT_READ_WRITE = 0x3
-_MAP_PRIVATE_ANONYMOUS = 0x22
-_MAP_NORESERVE = 0x4000
-_MREMAP_MAYMOVE = 1
-_MAP_FAILED = ctypes.c_void_p(-1).value
+_MAP_NORESERVE = getattr(mmap, "MAP_NORESERVE", 0x4000)
 
-_libc = ctypes.CDLL(None, use_errno=True)
-_libc.mmap.restype = ctypes.c_void_p
-_libc.mmap.argtypes = [
-    ctypes.c_void_p,
-    ctypes.c_size_t,
-    ctypes.c_int,
-    ctypes.c_int,
-    ctypes.c_int,
-    ctypes.c_long,
-]
-_libc.munmap.restype = ctypes.c_int
-_libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
-_libc.mremap.restype = ctypes.c_void_p
-_libc.mremap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_int]
 
 OUT_OF_BOUNDS = "out of bounds memory access"
 
 
-def _reserve(nbytes: int) -> int:
-    addr = _libc.mmap(
-        None, max(nbytes, 1), _PROT_READ_WRITE, _MAP_PRIVATE_ANONYMOUS | _MAP_NORESERVE, -1, 0
-    )
-    if addr is None or addr == _MAP_FAILED:
-        raise MemoryError(f"cannot reserve {nbytes} bytes of address space")
-    return addr
+def _reserve(nbytes: int) -> mmap.mmap:
+    """`nbytes` of zeroed address space, committed by the host only when touched."""
+    try:
+        return mmap.mmap(
+            -1,
+            max(nbytes, 1),
+            flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | _MAP_NORESERVE,
+            prot=mmap.PROT_READ | mmap.PROT_WRITE,
+        )
+    except OSError as e:
+        raise MemoryError(f"cannot reserve {nbytes} bytes of address space") from e
 
 
 class MemoryInstance:
@@ -73,20 +65,15 @@ class MemoryInstance:
         self.pages = type.limits.min
         self._reserved = self.max_pages * PAGE_SIZE
         try:
-            self.address = _reserve(self._reserved)
+            self._map = _reserve(self._reserved)
         except MemoryError:
             self._reserved = self.pages * PAGE_SIZE
-            self.address = _reserve(self._reserved)
-        self._finalizer = weakref.finalize(self, _libc.munmap, self.address, max(self._reserved, 1))
-        self._view = self._make_view()
+            self._map = _reserve(self._reserved)
+        self._view = memoryview(self._map)
+        self.address = _address_of(self._map)
         # A view of exactly the current size: the Python engine's loads and stores index it
         # with struct, whose own bounds check is then the wasm bounds check. Replaced on grow.
         self.cur = self._view[: self.size]
-
-    def _make_view(self) -> memoryview:
-        if self._reserved == 0:
-            return memoryview(bytearray(0))
-        return memoryview((ctypes.c_ubyte * self._reserved).from_address(self.address)).cast("B")
 
     @property
     def size(self) -> int:
@@ -107,13 +94,16 @@ class MemoryInstance:
         return old
 
     def _move_to(self, nbytes: int) -> bool:
-        addr = _libc.mremap(self.address, max(self._reserved, 1), nbytes, _MREMAP_MAYMOVE)
-        if addr is None or addr == _MAP_FAILED:
+        try:
+            new = _reserve(nbytes)
+        except MemoryError:
             return False
-        self._finalizer.detach()
-        self.address, self._reserved = addr, nbytes
-        self._finalizer = weakref.finalize(self, _libc.munmap, addr, nbytes)
-        self._view = self._make_view()
+        view = memoryview(new)
+        size = self.size
+        view[:size] = self._view[:size]
+        # Views of the old reservation keep it alive (stale, but valid memory).
+        self._map, self._view, self._reserved = new, view, nbytes
+        self.address = _address_of(new)
         return True
 
     # Access from the host (WASI, the embedding API, the Python engine's slow paths).
@@ -167,6 +157,11 @@ class MemoryInstance:
 
     def write_u64(self, addr: int, value: int) -> None:
         self.pack(_U64, addr, value & 0xFFFFFFFFFFFFFFFF)
+
+
+def _address_of(reservation: mmap.mmap) -> int:
+    # from_buffer exports the buffer only while the ctypes object lives (here, briefly)
+    return ctypes.addressof(ctypes.c_char.from_buffer(reservation))
 
 
 _U32 = struct.Struct("<I")
