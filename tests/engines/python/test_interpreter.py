@@ -124,6 +124,24 @@ def test_backtrace_offsets_agree_across_tiers(monkeypatch: pytest.MonkeyPatch) -
     assert len(set(map(tuple, offsets.values()))) == 1, offsets
 
 
+def test_a_trap_in_the_call_that_tiers_up_is_one_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interpreted frame that hands a call over to the freshly compiled code is not
+    a frame of its own in the backtrace."""
+    monkeypatch.setattr(interpreter, "HEAT", 0)  # a function's second call tiers it up
+    text = """(module
+      (func $div (export "div") (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+      (func (export "outer") (param i32) (result i32) (call $div (local.get 0))))"""
+    module = decode_module(encode_module(parse_module(text)))  # with byte offsets
+    validate_module(module)
+    inst = get_engine("python").compile(module, cache=False).instantiate(Store("python"), [])
+    assert inst.exports["div"].call([1]) == [1]  # interpreted
+    with pytest.raises(Trap) as info:
+        inst.exports["outer"].call([0])  # $div tiers up on the way
+    assert inst.exports["div"].pyfn.__code__.co_filename == "<wasm>"
+    assert [f.func_index for f in info.value.frames] == [0, 1]
+    assert all(f.offset is not None for f in info.value.frames)
+
+
 def test_fuel_is_the_same_in_every_tier(monkeypatch: pytest.MonkeyPatch) -> None:
     used = {}
     for name, settings in TIERS.items():

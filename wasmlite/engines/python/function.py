@@ -135,7 +135,10 @@ def backtrace(tb: TracebackType | None) -> list[Frame]:
                 else:
                     frames.append(frame)
         elif code is interpreted:
-            frames.append(_interpreted_frame(tb))
+            # without a `pc`, the interpreter handed the call over to the compiled code at
+            # once (tier-up), whose frame comes next
+            if "pc" in tb.tb_frame.f_locals:
+                frames.append(_interpreted_frame(tb))
         tb = tb.tb_next
     frames.reverse()
     if len(frames) > MAX_FRAMES:
