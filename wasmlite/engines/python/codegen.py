@@ -20,6 +20,7 @@ written out to its slot before anything it reads changes, and at every control b
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from ...model import F32, F64, FuncType, Module, ValType
 from ...opcodes import Op
@@ -49,6 +50,18 @@ class Entry:
         self.refs = refs
         self.cond = cond  # a bool standing for an i32 0/1
         self.nest = nest
+
+
+_LOCAL_ENTRIES: dict[int, Entry] = {}  # entries are never changed: one per local index
+
+
+def _local_entry(index: int) -> Entry:
+    """The stack entry of `local.get index`."""
+    entry = _LOCAL_ENTRIES.get(index)
+    if entry is None:
+        name = f"l{index}"
+        entry = _LOCAL_ENTRIES[index] = Entry(name, frozenset((name,)))
+    return entry
 
 
 class Ctl:
@@ -212,6 +225,7 @@ class FuncGen:
         self.line_instrs: list[int] = []  # instruction index behind each emitted line
         self.head_lines = 0
         self.fresh: tuple[int, str] = (-1, "")  # (line index, slot) of the last slot write
+        self._how = _HOW.setdefault(type(self), {})
 
     # -- output ---------------------------------------------------------------------
 
@@ -376,15 +390,30 @@ class FuncGen:
                 self.stack[i] = Entry(n, frozenset((n,)))
 
     def operation(self, template: str, flags: str, nargs: int) -> None:
-        args = [self.pop() for _ in range(nargs)][::-1]
-        refs = frozenset().union(*(a.refs for a in args)) if args else frozenset()
-        nest = 1 + max((a.nest for a in args), default=0)
-        text = template.format(*(self.value(a) for a in args))
+        stack = self.stack
+        if nargs == 2:  # the common cases written out: this runs for most instructions
+            b = stack.pop()
+            a = stack.pop()
+            refs = a.refs | b.refs
+            nest = 1 + (a.nest if a.nest > b.nest else b.nest)
+            text = template.format(self.value(a), self.value(b))
+        elif nargs == 1:
+            a = stack.pop()
+            refs = a.refs
+            nest = 1 + a.nest
+            text = template.format(self.value(a))
+        else:
+            args = [stack.pop() for _ in range(nargs)][::-1]
+            refs = frozenset().union(*(a.refs for a in args)) if args else frozenset()
+            nest = 1 + max((a.nest for a in args), default=0)
+            text = template.format(*(self.value(a) for a in args))
         if "t" in flags:
             name = self.push_slot()
             self.emit(f"{name} = {text}")
         else:
-            self.push(text, refs, "c" in flags, nest)
+            stack.append(Entry(text, refs, "c" in flags, nest))
+            if nest > MAX_NEST:
+                self.materialize(len(stack) - 1)
 
     def simple(self, e: Entry) -> bool:
         return e.expr.isidentifier() or e.expr.isdigit()
@@ -544,20 +573,20 @@ class FuncGen:
 
     def _instr(self, ins, i: int) -> None:  # type: ignore[no-untyped-def]
         op: Op = ins.op
-        name = op.name
-        if name in _CONTROL:
+        how = self._how.get(op) or _how_to_translate(type(self), op)
+        kind = how[0]
+        if kind == _TEMPLATE:
+            self.operation(how[1], how[2], how[3])
+        elif kind == _HANDLER:
+            how[1](self, ins, i)
+        elif kind == _CONTROL_HANDLER:
             self.fresh = (-1, "")  # a slot written before a control boundary stays a slot
-        if name in _COND_OPS and self._cond_op(name):
-            return
-        row = TEMPLATES.get(name)
-        if row is not None:
-            self.operation(row[0], row[1], len(op.params or ()))
-            return
-        handler = _handler(type(self), name)
-        if handler is None:
+            how[1](self, ins, i)
+        elif kind == _COND:
+            if not self._cond_op(op.name):
+                self.operation(how[1], how[2], how[3])
+        else:
             self.op_generic(ins)
-            return
-        handler(self, ins, i)
 
     def _cond_op(self, name: str) -> bool:
         """`i32.eqz`/`and`/`or` of conditions stay conditions (no int round trip)."""
@@ -738,16 +767,15 @@ class FuncGen:
     # variables
 
     def op_local_get(self, ins, i):  # type: ignore[no-untyped-def]
-        n = f"l{ins.imm}"
-        self.push(n, frozenset((n,)))
+        self.stack.append(_local_entry(ins.imm))
 
     def op_local_set(self, ins, i):  # type: ignore[no-untyped-def]
         self.assign_local(f"l{ins.imm}", self.pop())
 
     def op_local_tee(self, ins, i):  # type: ignore[no-untyped-def]
-        n = f"l{ins.imm}"
-        self.assign_local(n, self.pop())
-        self.push(n, frozenset((n,)))
+        entry = _local_entry(ins.imm)
+        self.assign_local(entry.expr, self.pop())
+        self.stack.append(entry)
 
     def op_global_get(self, ins, i):  # type: ignore[no-untyped-def]
         gt = self.info.global_types[ins.imm]
@@ -925,17 +953,27 @@ class FuncGen:
         self.info.helpers.add(fn)
 
 
-_HANDLERS: dict[tuple[type, str], object] = {}
+# How `_instr` translates an opcode row, per generator class: (kind, ...), where kind is
+# _TEMPLATE (+ template, flags, operand count), _COND (the same, unless the operands are
+# conditions: see _cond_op), _HANDLER or _CONTROL_HANDLER (+ the `op_<name>` method) or
+# _GENERIC (op_generic).
+_TEMPLATE, _COND, _HANDLER, _CONTROL_HANDLER, _GENERIC = range(5)
+_HOW: dict[type, dict[Op, tuple[Any, ...]]] = {}
 
 
-def _handler(cls: type, name: str):  # type: ignore[no-untyped-def]
-    """The `op_<name>` method of a generator class, looked up once per (class, opcode)."""
-    key = (cls, name)
-    try:
-        return _HANDLERS[key]
-    except KeyError:
-        fn = _HANDLERS[key] = getattr(cls, "op_" + name.replace(".", "_"), None)
-        return fn
+def _how_to_translate(cls: type, op: Op) -> tuple[Any, ...]:
+    name = op.name
+    row = TEMPLATES.get(name)
+    handler = getattr(cls, "op_" + name.replace(".", "_"), None)
+    if row is not None:
+        kind = _COND if name in _COND_OPS else _TEMPLATE
+        how: tuple[Any, ...] = (kind, row[0], row[1], len(op.params or ()))
+    elif handler is None:
+        how = (_GENERIC,)
+    else:
+        how = (_CONTROL_HANDLER if name in _CONTROL else _HANDLER, handler)
+    _HOW.setdefault(cls, {})[op] = how
+    return how
 
 
 def _set_literal(values: list[int]) -> str:
