@@ -111,6 +111,17 @@ def test_link(guest: Guest, tree: Path) -> None:
     assert guest.path_call("path_link", 3, 0, "nope", 3, "f4") == E("noent")
 
 
+def test_link_and_symlink_names_with_a_trailing_slash(guest: Guest, tree: Path) -> None:
+    """As POSIX (and the WASI testsuite) say: a new name ending in `/` is a directory that
+    a link cannot be (ENOENT, or EEXIST if it exists); a file named with `/` is ENOTDIR."""
+    assert guest.path_call("path_link", 3, 0, "f", 3, "link/") == E("noent")
+    assert guest.path_call("path_link", 3, 0, "f/", 3, "link") == E("notdir")
+    assert guest.path_call("path_symlink", "f", 3, "target/") == E("noent")
+    before = sorted(os.listdir(tree / "pre"))
+    assert guest.path_call("path_symlink", "f", 3, "sub/") == E("exist")
+    assert sorted(os.listdir(tree / "pre")) == before and "link" not in before
+
+
 def test_readlink(guest: Guest) -> None:
     buf, out = guest.alloc(64), guest.alloc(4)
     assert guest.path_call("path_readlink", 3, "esc", buf, 64, out) == 0

@@ -132,7 +132,13 @@ class PathCalls(CallsBase):
         src = self._dir(old_fd, "path_link_source", write=True)
         dst = self._dir(new_fd, "path_link_target", write=True)
         with self._resolve(src, old_path, False) as o, self._resolve(dst, new_path, False) as n:
-            os.link(o.name, n.name, src_dir_fd=o.dir_fd, dst_dir_fd=n.dir_fd, follow_symlinks=False)
+            os.link(
+                _as_given(o),
+                _as_given(n),
+                src_dir_fd=o.dir_fd,
+                dst_dir_fd=n.dir_fd,
+                follow_symlinks=False,
+            )
 
     def path_readlink(self, fd: int, path: str, buf: int, buf_len: int) -> int:
         directory = self._dir(fd, "path_readlink")
@@ -166,7 +172,7 @@ class PathCalls(CallsBase):
         if "\0" in old_path:
             raise WasiError("ilseq")
         with self._resolve(directory, new_path, False) as r:
-            os.symlink(old_path, r.name, dir_fd=r.dir_fd)
+            os.symlink(old_path, _as_given(r), dir_fd=r.dir_fd)
 
     def path_unlink_file(self, fd: int, path: str) -> None:
         directory = self._dir(fd, "path_unlink_file", write=True)
@@ -177,6 +183,13 @@ class PathCalls(CallsBase):
             raise WasiError("isdir" if stat.S_ISDIR(st.st_mode) else "notdir")
         with self._resolve(directory, path, False) as r:
             os.unlink(r.name, dir_fd=r.dir_fd)
+
+
+def _as_given(r: Resolved) -> str:
+    """The last component with the trailing slash the guest's path had, if any: creating a
+    link named `name/` fails as POSIX says (ENOENT, or EEXIST if it exists), and so does
+    linking to `file/` (ENOTDIR). The component stays inside `r.dir_fd`."""
+    return r.name + "/" if r.must_be_dir else r.name
 
 
 def _is_symlink(r: Resolved) -> bool:
