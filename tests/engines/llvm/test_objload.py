@@ -114,6 +114,21 @@ def test_loader_matches_lljit(monkeypatch) -> None:
     assert loaded[0] == [6765] and loaded[1] == [42] and loaded[2] == [12]
 
 
+def test_loaded_code_is_unmapped_with_its_tracker() -> None:
+    """The code memory is a Python mmap object, freed by CPython itself when the tracker
+    goes (no Python-level finalizer that could fail at the recursion limit)."""
+    import gc
+    import weakref
+
+    compiled, inst = _instantiate(PROGRAM, [_twice_import()])
+    assert inst.exports["fib"].call([10]) == [55]
+    mappings = [weakref.ref(m) for m in compiled.tracker._mappings]
+    assert mappings
+    del compiled, inst
+    gc.collect()
+    assert all(m() is None for m in mappings)
+
+
 def test_cache_hit_uses_the_loader() -> None:
     module = parse_module(PROGRAM)
     validate_module(module)

@@ -48,37 +48,23 @@ _STUB = 16  # jmp *0(%rip); .quad target; 2 bytes of padding
 _PAGE = mmap.PAGESIZE
 
 _libc = ctypes.CDLL(None, use_errno=True)
-_mmap = _libc.mmap
-_mmap.restype = ctypes.c_void_p
-_mmap.argtypes = [
-    ctypes.c_void_p,
-    ctypes.c_size_t,
-    ctypes.c_int,
-    ctypes.c_int,
-    ctypes.c_int,
-    ctypes.c_long,
-]
 _mprotect = _libc.mprotect
 _mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
-_munmap = _libc.munmap
-_munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
-_MAP_FAILED = ctypes.c_void_p(-1).value
 
 
 class LoadedObject:
     """Object code placed in memory; maps exported names to addresses, like LLJIT's resource
-    tracker. The code is unmapped when this is collected: keep it alive while in use."""
+    tracker. The code is unmapped when this is collected: keep it alive while in use.
+
+    The memory is held by Python `mmap` objects, which CPython unmaps itself (no Python-level
+    finalizer, which could not run if collected at the recursion limit, or at exit)."""
 
     def __init__(self) -> None:
-        self._mappings: list[tuple[int, int]] = []
+        self._mappings: list[mmap.mmap] = []
         self._symbols: dict[str, int] = {}
 
     def __getitem__(self, name: str) -> int:
         return self._symbols[name]
-
-    def __del__(self, _unmap: Any = _munmap) -> None:  # bound early: works at exit too
-        while self._mappings:
-            _unmap(*self._mappings.pop())
 
 
 class _Section:
@@ -364,11 +350,10 @@ def load_objects(
     prot = mmap.PROT_READ | mmap.PROT_WRITE
     flags = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS
     for image in images:
-        base = _mmap(None, image.size, prot, flags, -1, 0)
-        if base in (None, _MAP_FAILED):
-            raise OSError(ctypes.get_errno(), "mmap failed")
-        loaded._mappings.append((base, image.size))
-        image.assign(base)
+        mapping = mmap.mmap(-1, image.size, flags=flags, prot=prot)
+        loaded._mappings.append(mapping)
+        # from_buffer exports the buffer only while the ctypes object lives (here, briefly)
+        image.assign(ctypes.addressof(ctypes.c_char.from_buffer(mapping)))
     defined: dict[str, int] = {}
     for image in images:
         defined.update(image.definitions())
