@@ -31,7 +31,6 @@ MAX_NEST = 24
 # Branch targets nested deeper than this many Python loops become guard-flag blocks (no
 # `while`), since CPython allows only 20 nested loops; real loops still count.
 LOOP_BUDGET = 10
-_COND_OPS = frozenset(("i32.eqz", "i32.and", "i32.or"))
 _CONTROL = frozenset(
     "block loop if else end br br_if br_table return unreachable".split()
 )  # fold at most this many operations into one expression
@@ -582,8 +581,8 @@ class FuncGen:
         elif kind == _CONTROL_HANDLER:
             self.fresh = (-1, "")  # a slot written before a control boundary stays a slot
             how[1](self, ins, i)
-        elif kind == _COND:
-            if not self._cond_op(op.name):
+        elif kind == _SPECIAL:
+            if not how[4](self, op.name):
                 self.operation(how[1], how[2], how[3])
         else:
             self.op_generic(ins)
@@ -602,6 +601,24 @@ class FuncGen:
         b, a = self.pop(), self.pop()
         sym = "&" if name == "i32.and" else "|"
         self.push(f"({a.expr} {sym} {b.expr})", a.refs | b.refs, True, 1 + max(a.nest, b.nest))
+        return True
+
+    def _rotate_by_constant(self, name: str) -> bool:
+        """A rotation of a variable by a constant is written out (the helper call costs
+        more than the shifts; crypto code rotates by constants all the time)."""
+        k, x = self.stack[-1], self.stack[-2]
+        if k.cond or x.cond or not k.expr.isdigit() or not x.expr.isidentifier():
+            return False
+        bits = 32 if name[1] == "3" else 64
+        left = int(k.expr) % bits
+        if name.endswith("rotr"):
+            left = (bits - left) % bits
+        self.pop()
+        if left:
+            self.pop()
+            mask = (1 << bits) - 1
+            text = f"((({x.expr} << {left}) & {mask:#X}) | ({x.expr} >> {bits - left}))"
+            self.push(text, x.refs, False, x.nest + 3)
         return True
 
     # control
@@ -954,11 +971,16 @@ class FuncGen:
 
 
 # How `_instr` translates an opcode row, per generator class: (kind, ...), where kind is
-# _TEMPLATE (+ template, flags, operand count), _COND (the same, unless the operands are
-# conditions: see _cond_op), _HANDLER or _CONTROL_HANDLER (+ the `op_<name>` method) or
-# _GENERIC (op_generic).
-_TEMPLATE, _COND, _HANDLER, _CONTROL_HANDLER, _GENERIC = range(5)
+# _TEMPLATE (+ template, flags, operand count), _SPECIAL (the same + a method trying a
+# special case first, see _SPECIALS), _HANDLER or _CONTROL_HANDLER (+ the `op_<name>`
+# method) or _GENERIC (op_generic).
+_TEMPLATE, _SPECIAL, _HANDLER, _CONTROL_HANDLER, _GENERIC = range(5)
 _HOW: dict[type, dict[Op, tuple[Any, ...]]] = {}
+# Templates with a special case first: (generator, opcode name) -> True when it applied.
+_SPECIALS: dict[str, Any] = {
+    **dict.fromkeys(("i32.eqz", "i32.and", "i32.or"), FuncGen._cond_op),
+    **dict.fromkeys(("i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr"), FuncGen._rotate_by_constant),
+}
 
 
 def _how_to_translate(cls: type, op: Op) -> tuple[Any, ...]:
@@ -966,8 +988,10 @@ def _how_to_translate(cls: type, op: Op) -> tuple[Any, ...]:
     row = TEMPLATES.get(name)
     handler = getattr(cls, "op_" + name.replace(".", "_"), None)
     if row is not None:
-        kind = _COND if name in _COND_OPS else _TEMPLATE
-        how: tuple[Any, ...] = (kind, row[0], row[1], len(op.params or ()))
+        special = _SPECIALS.get(name)
+        how: tuple[Any, ...] = (_TEMPLATE, row[0], row[1], len(op.params or ()))
+        if special is not None:
+            how = (_SPECIAL, *how[1:], special)
     elif handler is None:
         how = (_GENERIC,)
     else:
