@@ -25,6 +25,11 @@ def _rotations_module() -> str:
                     f'(func (export "{name}") (param {ty}) (result {ty})'
                     f" ({ty}.{op} (local.get 0) ({ty}.const {k})))"
                 )
+                # an expression operand (read twice by the written-out rotation)
+                funcs.append(
+                    f'(func (export "{name}_expr") (param {ty}) (result {ty})'
+                    f" ({ty}.{op} ({ty}.xor (local.get 0) ({ty}.const 0x5A)) ({ty}.const {k})))"
+                )
     return "(module " + "\n".join(funcs) + ")"
 
 
@@ -48,3 +53,5 @@ def test_rotations_by_constants(monkeypatch: pytest.MonkeyPatch, compiled_at_onc
                 for x in values:
                     got = inst.exports[f"{ty}_{op}_{k}"].call([x])
                     assert got == [helper(x, k % (1 << bits))], (ty, op, k, x)
+                    got = inst.exports[f"{ty}_{op}_{k}_expr"].call([x])
+                    assert got == [helper(x ^ 0x5A, k % (1 << bits))], (ty, op, k, x)

@@ -604,11 +604,14 @@ class FuncGen:
         return True
 
     def _rotate_by_constant(self, name: str) -> bool:
-        """A rotation of a variable by a constant is written out (the helper call costs
-        more than the shifts; crypto code rotates by constants all the time)."""
-        k, x = self.stack[-1], self.stack[-2]
-        if k.cond or x.cond or not k.expr.isdigit() or not x.expr.isidentifier():
+        """A rotation by a constant is written out, its operand in a variable (the helper
+        call costs more than the shifts; crypto code rotates by constants all the time)."""
+        k = self.stack[-1]
+        if k.cond or not k.expr.isdigit():
             return False
+        if not self.stack[-2].expr.isidentifier() or self.stack[-2].cond:
+            self.materialize(len(self.stack) - 2)  # a slot: the rotation reads it twice
+        x = self.stack[-2]
         bits = 32 if name[1] == "3" else 64
         left = int(k.expr) % bits
         if name.endswith("rotr"):
