@@ -55,3 +55,35 @@ def test_rotations_by_constants(monkeypatch: pytest.MonkeyPatch, compiled_at_onc
                     assert got == [helper(x, k % (1 << bits))], (ty, op, k, x)
                     got = inst.exports[f"{ty}_{op}_{k}_expr"].call([x])
                     assert got == [helper(x ^ 0x5A, k % (1 << bits))], (ty, op, k, x)
+
+
+CHAINS = """(module
+  (func (export "i64") (param i64 i64 i64 i64 i64) (result i64)
+    (i64.sub (i64.add (i64.mul (local.get 0) (local.get 1))
+                      (i64.mul (i64.add (local.get 2) (local.get 3)) (local.get 4)))
+             (i64.mul (i64.sub (local.get 0) (local.get 4)) (local.get 2))))
+  (func (export "i32") (param i32 i32 i32 i32 i32) (result i32)
+    (i32.sub (i32.add (i32.mul (local.get 0) (local.get 1))
+                      (i32.mul (i32.add (local.get 2) (local.get 3)) (local.get 4)))
+             (i32.mul (i32.sub (local.get 0) (local.get 4)) (local.get 2)))))"""
+
+
+def test_add_sub_mul_chains_wrap_around(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chains of add/sub/mul are masked once at the end; intermediate wrap-around must not
+    show (a product of unmasked sums, a negative difference)."""
+    monkeypatch.setattr(interpreter, "ENABLED", False)
+    module = parse_module(CHAINS)
+    validate_module(module)
+    compiled = get_engine("python").compile(module, cache=False)
+    inst = compiled.instantiate(Store("python"), [])
+    rng = random.Random(11)
+    for ty, bits in (("i32", 32), ("i64", 64)):
+        m = (1 << bits) - 1
+        edge = [0, 1, m, m - 1, 1 << (bits - 1)]
+        for _ in range(300):
+            a, b, c, d, e = (
+                rng.choice(edge) if rng.random() < 0.3 else rng.getrandbits(bits) for _ in range(5)
+            )
+            want = (a * b + (((c + d) & m) * e & m) - (((a - e) & m) * c & m)) & m
+            assert inst.exports[ty].call([a, b, c, d, e]) == [want]
+    assert compiled.source().count("& 0xFFFFFFFFFFFFFFFF") < 6  # masked per product, not per op

@@ -40,15 +40,23 @@ _CONTROL = frozenset(
 class Entry:
     """A compile-time operand-stack entry: Python expression text and the names it reads."""
 
-    __slots__ = ("expr", "refs", "cond", "nest")
+    __slots__ = ("expr", "refs", "cond", "nest", "raw")
 
     def __init__(
-        self, expr: str, refs: frozenset[str] = frozenset(), cond: bool = False, nest: int = 0
+        self,
+        expr: str,
+        refs: frozenset[str] = frozenset(),
+        cond: bool = False,
+        nest: int = 0,
+        raw: str | None = None,
     ):
         self.expr = expr
         self.refs = refs
         self.cond = cond  # a bool standing for an i32 0/1
         self.nest = nest
+        # `expr` before its final wrap-around mask (congruent modulo 2**bits): what an
+        # add or sub reads instead of `expr`, so that a chain of them masks once
+        self.raw = raw
 
 
 _LOCAL_ENTRIES: dict[int, Entry] = {}  # entries are never changed: one per local index
@@ -624,6 +632,29 @@ class FuncGen:
             self.push(text, x.refs, False, x.nest + 3)
         return True
 
+    def _modular(self, name: str) -> bool:
+        """Integer add/sub/mul, masked once per chain: wrap-around commutes with them, so
+        `((a * b) & M) + ((c * d) & M)) & M` is written `((a * b) + (c * d)) & M`. The
+        operands of a multiplication stay masked, which keeps intermediate values within
+        about twice the bit width."""
+        b, a = self.stack[-1], self.stack[-2]
+        if a.cond or b.cond:
+            return False
+        op = name[4:]
+        if op == "mul":
+            x, y = a.expr, b.expr
+        else:
+            x, y = a.raw or a.expr, b.raw or b.expr
+        raw = f"({x} {_MODULAR_SYMBOLS[op]} {y})"
+        mask = "0xFFFFFFFF" if name[1] == "3" else "0xFFFFFFFFFFFFFFFF"
+        stack = self.stack
+        del stack[-2:]
+        nest = 1 + (a.nest if a.nest > b.nest else b.nest)
+        stack.append(Entry(f"({raw} & {mask})", a.refs | b.refs, False, nest, raw))
+        if nest > MAX_NEST:
+            self.materialize(len(stack) - 1)
+        return True
+
     # control
 
     def op_nop(self, ins, i):  # type: ignore[no-untyped-def]
@@ -980,7 +1011,11 @@ class FuncGen:
 _TEMPLATE, _SPECIAL, _HANDLER, _CONTROL_HANDLER, _GENERIC = range(5)
 _HOW: dict[type, dict[Op, tuple[Any, ...]]] = {}
 # Templates with a special case first: (generator, opcode name) -> True when it applied.
+_MODULAR_SYMBOLS = {"add": "+", "sub": "-", "mul": "*"}
 _SPECIALS: dict[str, Any] = {
+    **dict.fromkeys(
+        (f"{w}.{op}" for w in ("i32", "i64") for op in _MODULAR_SYMBOLS), FuncGen._modular
+    ),
     **dict.fromkeys(("i32.eqz", "i32.and", "i32.or"), FuncGen._cond_op),
     **dict.fromkeys(("i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr"), FuncGen._rotate_by_constant),
 }
