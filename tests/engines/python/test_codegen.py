@@ -65,7 +65,15 @@ CHAINS = """(module
   (func (export "i32") (param i32 i32 i32 i32 i32) (result i32)
     (i32.sub (i32.add (i32.mul (local.get 0) (local.get 1))
                       (i32.mul (i32.add (local.get 2) (local.get 3)) (local.get 4)))
-             (i32.mul (i32.sub (local.get 0) (local.get 4)) (local.get 2)))))"""
+             (i32.mul (i32.sub (local.get 0) (local.get 4)) (local.get 2))))
+  (func (export "i64_bits") (param i64 i64 i64 i64 i64) (result i64)
+    (i64.xor (i64.shl (i64.add (local.get 0) (local.get 1)) (i64.const 70))
+             (i64.and (i64.sub (local.get 0) (local.get 2))
+                      (i64.or (i64.shl (local.get 3) (local.get 4)) (local.get 1)))))
+  (func (export "i32_bits") (param i32 i32 i32 i32 i32) (result i32)
+    (i32.xor (i32.shl (i32.add (local.get 0) (local.get 1)) (i32.const 38))
+             (i32.and (i32.sub (local.get 0) (local.get 2))
+                      (i32.or (i32.shl (local.get 3) (local.get 4)) (local.get 1))))))"""
 
 
 def test_add_sub_mul_chains_wrap_around(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,4 +94,8 @@ def test_add_sub_mul_chains_wrap_around(monkeypatch: pytest.MonkeyPatch) -> None
             )
             want = (a * b + (((c + d) & m) * e & m) - (((a - e) & m) * c & m)) & m
             assert inst.exports[ty].call([a, b, c, d, e]) == [want]
-    assert compiled.source().count("& 0xFFFFFFFFFFFFFFFF") < 6  # masked per product, not per op
+            shl = ((a + b) & m) << (70 % bits) & m
+            low = ((a - c) & m) & (((d << (e % bits)) & m) | b)
+            assert inst.exports[f"{ty}_bits"].call([a, b, c, d, e]) == [shl ^ low]
+    source = compiled.source()
+    assert source.count("& 0xFFFFFFFFFFFFFFFF") < 8  # masked per product or chain, not per op

@@ -627,33 +627,53 @@ class FuncGen:
         self.pop()
         if left:
             self.pop()
-            mask = (1 << bits) - 1
-            text = f"((({x.expr} << {left}) & {mask:#X}) | ({x.expr} >> {bits - left}))"
-            self.push(text, x.refs, False, x.nest + 3)
+            raw = f"(({x.expr} << {left}) | ({x.expr} >> {bits - left}))"
+            self._push_wrapped(raw, x.refs, x.nest + 2, name)
         return True
 
     def _modular(self, name: str) -> bool:
-        """Integer add/sub/mul, masked once per chain: wrap-around commutes with them, so
-        `((a * b) & M) + ((c * d) & M)) & M` is written `((a * b) + (c * d)) & M`. The
-        operands of a multiplication stay masked, which keeps intermediate values within
-        about twice the bit width."""
+        """Integer add, sub, mul, shl, and, or, xor, masked once per chain.
+
+        Each keeps the low bits of its result a function of the low bits of its operands,
+        so the wrap-around mask can wait for whoever needs the true value:
+        `(((a * b) & M) + ((c << 3) & M)) & M` is written `((a * b) + (c << 3)) & M`.
+        Operands of a multiplication stay masked, which keeps intermediate values within
+        about twice the bit width; an `and` with a masked operand is masked already.
+        """
         b, a = self.stack[-1], self.stack[-2]
-        if a.cond or b.cond:
-            return False
+        if a.cond or b.cond:  # `and`/`or` of two conditions stay a condition
+            return name in ("i32.and", "i32.or") and self._cond_op(name)
         op = name[4:]
         if op == "mul":
             x, y = a.expr, b.expr
+        elif op == "shl":
+            bits = 32 if name[1] == "3" else 64
+            x = a.raw or a.expr
+            k = b.expr
+            y = str(int(k) & (bits - 1)) if k.isdigit() else f"({k} & {bits - 1})"
         else:
             x, y = a.raw or a.expr, b.raw or b.expr
-        raw = f"({x} {_MODULAR_SYMBOLS[op]} {y})"
+        text = f"({x} {_MODULAR_SYMBOLS[op]} {y})"
+        refs = a.refs | b.refs
+        nest = 1 + (a.nest if a.nest > b.nest else b.nest)
+        del self.stack[-2:]
+        if (
+            op == "and"
+            and (a.raw is None or b.raw is None)
+            or (op in ("or", "xor") and a.raw is None and b.raw is None)
+        ):
+            self.push(text, refs, False, nest)  # in range already
+        else:
+            self._push_wrapped(text, refs, nest, name)
+        return True
+
+    def _push_wrapped(self, raw: str, refs: frozenset[str], nest: int, name: str) -> None:
+        """Push the value of `raw` wrapped around to the width of instruction `name`."""
         mask = "0xFFFFFFFF" if name[1] == "3" else "0xFFFFFFFFFFFFFFFF"
         stack = self.stack
-        del stack[-2:]
-        nest = 1 + (a.nest if a.nest > b.nest else b.nest)
-        stack.append(Entry(f"({raw} & {mask})", a.refs | b.refs, False, nest, raw))
-        if nest > MAX_NEST:
+        stack.append(Entry(f"({raw} & {mask})", refs, False, nest + 1, raw))
+        if nest + 1 > MAX_NEST:
             self.materialize(len(stack) - 1)
-        return True
 
     # control
 
@@ -1011,12 +1031,20 @@ class FuncGen:
 _TEMPLATE, _SPECIAL, _HANDLER, _CONTROL_HANDLER, _GENERIC = range(5)
 _HOW: dict[type, dict[Op, tuple[Any, ...]]] = {}
 # Templates with a special case first: (generator, opcode name) -> True when it applied.
-_MODULAR_SYMBOLS = {"add": "+", "sub": "-", "mul": "*"}
+_MODULAR_SYMBOLS = {
+    "add": "+",
+    "sub": "-",
+    "mul": "*",
+    "shl": "<<",
+    "and": "&",
+    "or": "|",
+    "xor": "^",
+}
 _SPECIALS: dict[str, Any] = {
     **dict.fromkeys(
         (f"{w}.{op}" for w in ("i32", "i64") for op in _MODULAR_SYMBOLS), FuncGen._modular
     ),
-    **dict.fromkeys(("i32.eqz", "i32.and", "i32.or"), FuncGen._cond_op),
+    "i32.eqz": FuncGen._cond_op,
     **dict.fromkeys(("i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr"), FuncGen._rotate_by_constant),
 }
 
