@@ -99,3 +99,33 @@ def test_add_sub_mul_chains_wrap_around(monkeypatch: pytest.MonkeyPatch) -> None
             assert inst.exports[f"{ty}_bits"].call([a, b, c, d, e]) == [shl ^ low]
     source = compiled.source()
     assert source.count("& 0xFFFFFFFFFFFFFFFF") < 8  # masked per product or chain, not per op
+
+
+NARROW = """(module
+  (memory (export "mem") 1)
+  (func (export "run") (param i64 i64 i32 i32) (result i32)
+    (i32.store8 (i32.const 0) (i32.add (local.get 2) (local.get 3)))
+    (i32.store16 (i32.const 2) (i32.shl (local.get 2) (i32.const 3)))
+    (i64.store32 (i32.const 4) (i64.mul (local.get 0) (local.get 1)))
+    (i64.store16 (i32.const 8) (i64.sub (local.get 0) (local.get 1)))
+    (i64.store8 (i32.const 10) (i64.xor (local.get 0) (i64.shl (local.get 1) (i64.const 9))))
+    (i32.wrap_i64 (i64.add (local.get 0) (local.get 1)))))"""
+
+
+def test_narrow_stores_and_wrap_of_unmasked_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(interpreter, "ENABLED", False)
+    module = parse_module(NARROW)
+    validate_module(module)
+    inst = get_engine("python").compile(module, cache=False).instantiate(Store("python"), [])
+    rng = random.Random(5)
+    m32, m64 = (1 << 32) - 1, (1 << 64) - 1
+    for _ in range(200):
+        a, b = rng.getrandbits(64), rng.getrandbits(64)
+        c, d = rng.getrandbits(32), rng.getrandbits(32)
+        assert inst.exports["run"].call([a, b, c, d]) == [(a + b) & m32]
+        mem = bytes(inst.memories[0].read(0, 11))
+        assert mem[0] == (c + d) & 0xFF
+        assert int.from_bytes(mem[2:4], "little") == (c << 3) & 0xFFFF
+        assert int.from_bytes(mem[4:8], "little") == (a * b) & m32
+        assert int.from_bytes(mem[8:10], "little") == ((a - b) & m64) & 0xFFFF
+        assert mem[10] == (a ^ ((b << 9) & m64)) & 0xFF

@@ -667,6 +667,15 @@ class FuncGen:
             self._push_wrapped(text, refs, nest, name)
         return True
 
+    def _wrap(self, name: str) -> bool:
+        """i32.wrap_i64 masks its operand: the unwrapped form serves (see _modular)."""
+        a = self.stack[-1]
+        if a.raw is None:
+            return False
+        self.pop()
+        self.push(f"({a.raw} & 0xFFFFFFFF)", a.refs, False, a.nest + 1)
+        return True
+
     def _push_wrapped(self, raw: str, refs: frozenset[str], nest: int, name: str) -> None:
         """Push the value of `raw` wrapped around to the width of instruction `name`."""
         mask = "0xFFFFFFFF" if name[1] == "3" else "0xFFFFFFFFFFFFFFFF"
@@ -899,7 +908,10 @@ class FuncGen:
         self.uses_memory = True
         v = self.pop()
         ea = self.address(ins.imm[1])
-        self.emit(STORES[ins.op.name].format(ea, self.value(v)))
+        name = ins.op.name
+        # a narrow store masks the value itself: the unwrapped form serves (see _modular)
+        value = v.raw if v.raw is not None and name in _NARROW_STORES else self.value(v)
+        self.emit(STORES[name].format(ea, value))
 
     def op_memory_size(self, ins, i):  # type: ignore[no-untyped-def]
         name = self.push_slot()
@@ -1031,6 +1043,9 @@ class FuncGen:
 _TEMPLATE, _SPECIAL, _HANDLER, _CONTROL_HANDLER, _GENERIC = range(5)
 _HOW: dict[type, dict[Op, tuple[Any, ...]]] = {}
 # Templates with a special case first: (generator, opcode name) -> True when it applied.
+_NARROW_STORES = frozenset(
+    ("i32.store8", "i32.store16", "i64.store8", "i64.store16", "i64.store32")
+)
 _MODULAR_SYMBOLS = {
     "add": "+",
     "sub": "-",
@@ -1045,6 +1060,7 @@ _SPECIALS: dict[str, Any] = {
         (f"{w}.{op}" for w in ("i32", "i64") for op in _MODULAR_SYMBOLS), FuncGen._modular
     ),
     "i32.eqz": FuncGen._cond_op,
+    "i32.wrap_i64": FuncGen._wrap,
     **dict.fromkeys(("i32.rotl", "i32.rotr", "i64.rotl", "i64.rotr"), FuncGen._rotate_by_constant),
 }
 
