@@ -15,6 +15,11 @@ locals in `l0, l1, ...`. Pure, non-trapping values are not stored at once: the c
 stack keeps their expression text and folds it into the instruction that consumes it (so
 `local.get 0; i32.const 1; i32.add; local.set 0` is one line). A pending expression is
 written out to its slot before anything it reads changes, and at every control boundary.
+
+Integer values are Python ints kept in range by masking (`& 0xFFFFFFFF`). Chains of the
+operations whose low result bits depend only on the low bits of their operands (add, sub,
+mul, shl, and, or, xor, rotations) carry an unmasked form (`Entry.raw`) and are masked once,
+where a consumer needs the value (see `_modular`).
 """
 
 from __future__ import annotations

@@ -119,7 +119,7 @@ M64 = 0xFFFFFFFFFFFFFFFF
 
 
 class Unsupported(Exception):
-    """The body uses an instruction the interpreter leaves to the compiler (SIMD, tables...)."""
+    """The body uses an instruction the interpreter leaves to the compiler (vector ones)."""
 
 
 _BY_OP: dict[Any, tuple[int, Any]] = {}  # opcode row -> (kind, function), filled lazily
