@@ -1,6 +1,6 @@
 """The baseline tier: an interpreter for functions until they are hot.
 
-Translating a function to Python source and compiling it costs ~5 us per static
+Translating a function to Python source and compiling it costs ~4 us per static
 instruction, while most of a short program's code runs once (libc start-up, printf) and
 only a few instructions per static one. So a function starts here: its body is mapped to
 two flat lists (an operation kind and a ready argument per instruction; the structure at
@@ -653,7 +653,7 @@ def _defer_to_outer_loop(fs: FuncState, labels: list[tuple[int, int, int, int]],
     say whether there is one.
 
     Its translation, at its next iteration, covers this loop too: translating this one
-    now as well would be wasted (~5 us per instruction). Until then this loop stays
+    now as well would be wasted (~4 us per instruction). Until then this loop stays
     interpreted, up to twice its own heat (in case the outer loop does not come round).
     """
     heat = fs.heat
