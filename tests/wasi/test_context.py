@@ -28,6 +28,14 @@ def test_imports_cover_every_function_with_lowered_types() -> None:
         (I32, I32, I32, I32, I32, I64, I64, I32, I32), (I32,)
     )
     assert funcs["proc_exit"].type == FuncType((I32,), ())
+
+
+def test_host_functions_are_made_once_when_first_asked_for() -> None:
+    ctx = WasiContext()
+    fd_write = ctx.import_func("fd_write")
+    assert fd_write is not None and ctx.import_func("fd_write") is fd_write
+    assert ctx.import_func("fd_frobnicate") is None
+    assert ctx.imports()["fd_write"] is fd_write
     assert funcs["sched_yield"].type == FuncType((), (I32,))
     assert all(f.name == n for n, f in funcs.items())
 

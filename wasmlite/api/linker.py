@@ -118,9 +118,9 @@ class Linker:
         if item is not None:
             return item
         if module == WASI_MODULE and self._wasi_defined:
-            funcs = store.wasi_context(self._wasi).imports()
-            if name in funcs:
-                return funcs[name]
+            func = store.wasi_context(self._wasi).import_func(name)
+            if func is not None:
+                return func
         raise LinkError(f"unknown import: `{module}::{name}` has not been defined")
 
     # -- instantiation ---------------------------------------------------------------------

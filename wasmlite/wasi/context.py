@@ -52,7 +52,7 @@ class WasiContext(FdCalls, PathCalls, MiscCalls, SockCalls):
             self.fds.add(entry)
         for sock in self.config.sockets:
             self.fds.add(socket_entry(sock))
-        self._imports: dict[str, HostFunc] | None = None
+        self._host_funcs: dict[str, HostFunc] = {}  # made when first asked for
 
     def _open_stdio(self) -> None:
         for n, (choice, is_input) in enumerate(
@@ -81,10 +81,18 @@ class WasiContext(FdCalls, PathCalls, MiscCalls, SockCalls):
 
     def imports(self) -> dict[str, HostFunc]:
         """Function name -> host function, for every function of wasi_snapshot_preview1."""
-        if self._imports is None:
-            funcs = self.spec.functions.values()
-            self._imports = {f.name: host_func(self, f) for f in funcs}
-        return self._imports
+        return {name: self.import_func(name) for name in self.spec.functions}  # type: ignore[misc]
+
+    def import_func(self, name: str) -> HostFunc | None:
+        """The host function for the wasi_snapshot_preview1 function `name`, None if there
+        is no such function. (Made on first use: a module imports a handful of the 46.)"""
+        func = self._host_funcs.get(name)
+        if func is None:
+            f = self.spec.functions.get(name)
+            if f is None:
+                return None
+            func = self._host_funcs[name] = host_func(self, f)
+        return func
 
     def close(self) -> None:
         """Close every host descriptor the guest still holds."""
