@@ -210,7 +210,8 @@ class Plan:
         if func.vector:
             raise Unsupported("vector instructions")
         marks = func.control
-        if marks is None or func.vector is None:  # not recorded by the decoder
+        # not recorded by the decoder, or not for this body (the last mark is its `end`)
+        if marks is None or func.vector is None or not marks or marks[-1] != len(body) - 1:
             special = _special_rows()
             # the indices of the special rows, iterating at C speed (~40 ns per instruction)
             marks = list(compress(count(), map(special.__contains__, map(_ROW, body))))
