@@ -70,7 +70,7 @@ class MemoryInstance:
             self._reserved = self.pages * PAGE_SIZE
             self._map = _reserve(self._reserved)
         self._view = memoryview(self._map)
-        self.address = _address_of(self._map)
+        self.address = address_of(self._map)
         # A view of exactly the current size: the Python engine's loads and stores index it
         # with struct, whose own bounds check is then the wasm bounds check. Replaced on grow.
         self.cur = self._view[: self.size]
@@ -103,7 +103,7 @@ class MemoryInstance:
         view[:size] = self._view[:size]
         # Views of the old reservation keep it alive (stale, but valid memory).
         self._map, self._view, self._reserved = new, view, nbytes
-        self.address = _address_of(new)
+        self.address = address_of(new)
         return True
 
     # Access from the host (WASI, the embedding API, the Python engine's slow paths).
@@ -159,9 +159,10 @@ class MemoryInstance:
         self.pack(_U64, addr, value & 0xFFFFFFFFFFFFFFFF)
 
 
-def _address_of(reservation: mmap.mmap) -> int:
+def address_of(mapping: mmap.mmap) -> int:
+    """The address of a writable mmap object's memory (valid while the object lives)."""
     # from_buffer exports the buffer only while the ctypes object lives (here, briefly)
-    return ctypes.addressof(ctypes.c_char.from_buffer(reservation))
+    return ctypes.addressof(ctypes.c_char.from_buffer(mapping))
 
 
 _U32 = struct.Struct("<I")

@@ -22,6 +22,8 @@ import struct
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ...runtime.memory import address_of
+
 
 class UnsupportedObject(Exception):
     """The object is malformed or uses something this loader does not implement."""
@@ -352,8 +354,7 @@ def load_objects(
     for image in images:
         mapping = mmap.mmap(-1, image.size, flags=flags, prot=prot)
         loaded._mappings.append(mapping)
-        # from_buffer exports the buffer only while the ctypes object lives (here, briefly)
-        image.assign(ctypes.addressof(ctypes.c_char.from_buffer(mapping)))
+        image.assign(address_of(mapping))
     defined: dict[str, int] = {}
     for image in images:
         defined.update(image.definitions())
